@@ -1,0 +1,55 @@
+"""The parser registry: one module per tool family, each exporting `PARSERS` in priority order.
+
+Order matters where formats overlap: specific tools first, `infra` before the generic fallback, and
+`generic` last. tests/test_structure.py checks that every parser has real-tool fixtures.
+"""
+
+from __future__ import annotations
+
+from . import (
+    gcc,
+    generic,
+    github,
+    go,
+    infra,
+    javascript,
+    jvm,
+    python_format,
+    python_lint,
+    python_tb,
+    pytest,
+    rust,
+    shell,
+    terraform,
+    typescript,
+    yaml,
+)
+from .base import Parser
+
+FAMILIES = (
+    github,
+    pytest,
+    python_tb,
+    python_lint,
+    python_format,
+    gcc,
+    rust,
+    go,
+    jvm,
+    typescript,
+    javascript,
+    yaml,
+    shell,
+    terraform,
+    infra,
+    generic,
+)
+
+
+def parser_classes() -> list[type[Parser]]:
+    return [cls for family in FAMILIES for cls in family.PARSERS]
+
+
+def make_parsers() -> list[Parser]:
+    """Fresh parser instances: parsers hold per-stream state, so every stream gets its own."""
+    return [cls() for cls in parser_classes()]

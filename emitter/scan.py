@@ -1,0 +1,157 @@
+"""The one hot loop: bytes in, hits out.
+
+A chunk is searched for the union of all parsers' anchors (each a literal-prefixed regex, so `re` skips
+through noise in C); only anchored lines are decoded, cleaned (ANSI, CR) and offered to the parsers,
+first through one combined trigger regex that rejects most of them in a single C call. A parser that
+starts a block (traceback, caret, test failure section) is then shown every following line until it
+lets go. Lines longer than MAX_LINE are cut for parsing (never for pass-through).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from .parsers.base import Context, Hit, Parser, Status
+
+MAX_LINE = 64 * 1024
+ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+MAKE_DIR = re.compile(r"^\S*make(?:\[\d+\])?: (Entering|Leaving) directory [`'\"]?(.+?)['\"]?$")
+ANCHOR_MAKE = "directory"
+
+
+def clean_line(raw: bytes) -> str:
+    """Decode one line for parsing: invalid UTF-8 replaced, ANSI escapes and carriage returns removed."""
+    text = raw.decode("utf-8", "replace")
+    if "\x1b" in text:
+        text = ANSI.sub("", text)
+    if "\r" in text:
+        text = text.rstrip("\r")
+        if "\r" in text:  # progress bars redraw the line; what a terminal shows is the last segment
+            text = text.rsplit("\r", 1)[-1]
+    return text
+
+
+class Scanner:
+    """Scans one output stream. Feed it chunks in order, then call `finish`."""
+
+    def __init__(self, parsers: Sequence[Parser], emit: Callable[[Hit], None], hint: str = "") -> None:
+        self.parsers = list(parsers)
+        self.ctx = Context(emit=emit, hint=hint)
+        anchors = sorted({a for p in self.parsers for a in p.anchors} | {ANCHOR_MAKE})
+        self._anchors = [re.compile(a.encode()) for a in anchors]
+        self._combined = re.compile("|".join(f"(?:{p.trigger.pattern})" for p in self.parsers))
+        self._pending = b""
+        self._skipping = False  # inside an over-long line, dropping bytes until its newline
+        self._block: Parser | None = None
+
+    # -- byte level -------------------------------------------------------------------------------
+    def feed(self, chunk: bytes) -> None:
+        if self._skipping:
+            nl = chunk.find(b"\n")
+            if nl < 0:
+                return
+            self._skipping = False
+            chunk = chunk[nl + 1 :]
+        data = self._pending + chunk if self._pending else chunk
+        end = data.rfind(b"\n")
+        if end < 0:
+            self._pending = data
+            if len(data) > MAX_LINE:
+                self._scan(data[:MAX_LINE] + b"\n")
+                self._pending = b""
+                self._skipping = True
+            return
+        self._pending = data[end + 1 :]
+        self._scan(data if end + 1 == len(data) else data[: end + 1])
+        if len(self._pending) > MAX_LINE:
+            self._scan(self._pending[:MAX_LINE] + b"\n")
+            self._pending = b""
+            self._skipping = True
+
+    def finish(self) -> None:
+        if self._pending:
+            self._scan(self._pending + b"\n")
+            self._pending = b""
+        for parser in self.parsers:
+            parser.finish(self.ctx)
+        self._block = None
+
+    # -- line level -------------------------------------------------------------------------------
+    def _scan(self, buf: bytes) -> None:
+        """`buf` holds whole lines, each ending in a newline."""
+        pos = 0
+        if self._block is not None:
+            pos = self._run_block(buf, 0)
+        starts: set[int] = set()
+        for anchor in self._anchors:
+            for m in anchor.finditer(buf, pos):
+                starts.add(buf.rfind(b"\n", 0, m.start()) + 1)
+        if not starts:
+            return
+        for start in sorted(starts):
+            if start < pos:
+                continue  # already consumed by a block
+            end = buf.find(b"\n", start)
+            line = buf[start:end]
+            if len(line) > MAX_LINE:
+                line = line[:MAX_LINE]
+            if self._dispatch(clean_line(line)):
+                pos = self._run_block(buf, end + 1)
+            else:
+                pos = end + 1
+
+    def _run_block(self, buf: bytes, pos: int) -> int:
+        """Shows lines to the parser in block mode; returns where normal scanning resumes."""
+        block = self._block
+        while block is not None and pos < len(buf):
+            end = buf.find(b"\n", pos)
+            line = clean_line(buf[pos : min(end, pos + MAX_LINE)])
+            status = block.more(line, self.ctx)
+            if status is Status.REJECT:
+                self._block = None
+                return pos  # the line is scanned again, as an ordinary line
+            pos = end + 1
+            if status is Status.DONE:
+                self._block = None
+                return pos
+        return pos
+
+    def _dispatch(self, line: str) -> bool:
+        """Offers a line to the parsers; True when one of them entered block mode."""
+        if "directory" in line and self._make_dir(line):
+            return False
+        if self._combined.search(line) is None:
+            return False
+        for parser in self.parsers:
+            m = parser.trigger.search(line)
+            if m is None:
+                continue
+            entered = parser.start(m, line, self.ctx)
+            if entered is None:
+                continue  # the parser declined after a closer look: the next one may want it
+            if entered:
+                self._block = parser
+            return entered
+        return False
+
+    def _make_dir(self, line: str) -> bool:
+        m = MAKE_DIR.match(line)
+        if m is None:
+            return False
+        if m.group(1) == "Entering":
+            self.ctx.dirs.append(m.group(2))
+        elif self.ctx.dirs:
+            self.ctx.dirs.pop()
+        return True
+
+
+def scan_bytes(data: bytes, parsers: Sequence[Parser] | None = None, hint: str = "") -> list[Hit]:
+    """Parses a whole log held in memory (tests, `selfheal parse`)."""
+    from .parsers import make_parsers
+
+    hits: list[Hit] = []
+    scanner = Scanner(parsers if parsers is not None else make_parsers(), hits.append, hint)
+    scanner.feed(data)
+    scanner.finish()
+    return hits

@@ -1,0 +1,1 @@
+"""The fixer: reads emitter reports and runs the bounded, verified fix loop."""
