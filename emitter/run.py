@@ -1,0 +1,171 @@
+"""`selfheal run -- CMD`: pass the command through untouched and write its report.
+
+The child is started before anything heavy is imported; the scanner runs on each chunk after it has been
+written out. Whatever goes wrong in here (a parser bug, an unwritable report) becomes one warning line
+and a report marked partial: the command's output and exit code always survive.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from . import wrap
+from .ci_env import default_task, slug
+from .normalize import find_root
+from .parsers import make_parsers
+from .parsers.base import Hit
+from .scan import Scanner, clean_line
+
+TAIL_BYTES = 64 * 1024
+TAIL_LINES = 50
+
+
+@dataclass
+class RunOptions:
+    command: list[str]
+    task: str | None = None
+    report: str | None = None
+    junit: list[str] = field(default_factory=list)
+    sarif: list[str] = field(default_factory=list)
+    log_file: str | None = None
+    formats: list[str] = field(default_factory=list)
+    pty: bool = False
+    summary: bool = True
+    max_records: int = 1000
+
+
+def warn(message: str) -> None:
+    try:
+        sys.stderr.write(f"selfheal: warning: {message}\n")
+        sys.stderr.flush()
+    except OSError:
+        pass
+
+
+class Collector:
+    """Everything that watches the output: the scanners, the tail, the optional full log."""
+
+    def __init__(self, hint: str, log_file: str | None, warnings: list[str]) -> None:
+        self.hits: list[Hit] = []
+        self.warnings = warnings
+        self.scanners: dict[int, Scanner] | None = {
+            1: Scanner(make_parsers(), self.hits.append, hint),
+            2: Scanner(make_parsers(), self.hits.append, hint),
+        }
+        self.tail: deque[bytes] = deque()
+        self.tail_size = 0
+        self.log = None
+        if log_file:
+            try:
+                os.makedirs(os.path.dirname(os.path.abspath(log_file)), exist_ok=True)
+                self.log = open(log_file, "wb")  # noqa: SIM115 - closed in finish()
+            except OSError as exc:
+                self._problem(f"cannot write log file {log_file}: {exc.strerror}")
+
+    def _problem(self, message: str) -> None:
+        self.warnings.append(message)
+        warn(message)
+
+    def __call__(self, stream: int, data: bytes) -> None:
+        self.tail.append(data)
+        self.tail_size += len(data)
+        while self.tail_size - len(self.tail[0]) >= TAIL_BYTES:
+            self.tail_size -= len(self.tail.popleft())
+        if self.log is not None:
+            try:
+                self.log.write(data)
+            except OSError as exc:
+                self._problem(f"log file write failed: {exc.strerror}")
+                self.log = None
+        if self.scanners is not None:
+            try:
+                self.scanners[stream].feed(data)
+            except Exception as exc:  # parsing stops; the command's output does not
+                self._parser_crash(exc)
+
+    def _parser_crash(self, exc: Exception) -> None:
+        self._problem(f"parsing stopped after an internal error ({type(exc).__name__}: {exc})")
+        self.scanners = None
+
+    def finish(self) -> None:
+        if self.scanners is not None:
+            try:
+                for scanner in self.scanners.values():
+                    scanner.finish()
+            except Exception as exc:
+                self._parser_crash(exc)
+        if self.log is not None:
+            self.log.close()
+
+    def tail_lines(self) -> list[str]:
+        lines = b"".join(self.tail).splitlines()[-TAIL_LINES:]
+        return [clean_line(line)[:1000] for line in lines]
+
+
+def run(opts: RunOptions) -> int:
+    env = os.environ
+    started_wall, started = time.time(), time.monotonic()
+    task = opts.task or default_task(env, opts.command)
+    warnings: list[str] = []
+    before = None
+    if opts.junit or opts.sarif:
+        from .assemble import snapshot
+
+        before = snapshot([*opts.junit, *opts.sarif])
+    collector = Collector(" ".join(opts.command), opts.log_file, warnings)
+    result = wrap.run(opts.command, collector, use_pty=opts.pty)
+    collector.finish()
+    try:
+        _report(opts, task, result, collector, started_wall, time.monotonic() - started, before)
+    except Exception as exc:  # noqa: BLE001 - the build's outcome must not depend on us
+        warn(f"no report written ({type(exc).__name__}: {exc})")
+    return result.exit_code
+
+
+def _report(
+    opts: RunOptions,
+    task: str,
+    result: wrap.Result,
+    collector: Collector,
+    started_wall: float,
+    duration: float,
+    before: dict[str, int] | None,
+) -> None:
+    from datetime import datetime, timezone
+
+    from .assemble import Inputs, build_report, fresh_files, write_all
+
+    env = os.environ
+    root = find_root()
+    status = "interrupted" if result.signal else ("passed" if result.exit_code == 0 else "failed")
+    inputs = Inputs(
+        task=task,
+        command=opts.command,
+        status=status,
+        exit_code=result.exit_code,
+        started_at=datetime.fromtimestamp(started_wall, timezone.utc).isoformat(timespec="seconds"),
+        duration_s=round(duration, 3),
+        log_hits=collector.hits,
+        log_names=["output"],
+        junit_files=fresh_files(opts.junit, before),
+        sarif_files=fresh_files(opts.sarif, before),
+        log_tail=collector.tail_lines() if result.exit_code != 0 else [],
+        warnings=collector.warnings,
+        max_records=opts.max_records,
+    )
+    report = build_report(inputs, root, env)
+    path = opts.report or os.path.join(root, ".selfheal", _report_name(task, env))
+    has_errors = any(r.severity == "error" for r in report.records)
+    for problem in write_all(report, path, opts.formats, summary=opts.summary and has_errors):
+        warn(problem)
+
+
+def _report_name(task: str, env: Mapping[str, str]) -> str:
+    # Parallel jobs of one step share a label: keep their reports apart.
+    index = env.get("BUILDKITE_PARALLEL_JOB") or env.get("CI_NODE_INDEX")
+    return f"{slug(task)}{'-' + index if index else ''}.json"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the real tools the test suite runs (compilers, linters, npm tools) when they are missing.
+# Debian packages via apt-get (as root, or through sudo); npm packages into tests/js from its lock file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+declare -A apt_for=(
+  [gcc]=gcc [g++]=g++ [clang]=clang [make]=make [go]=golang-go [javac]=default-jdk-headless
+  [shellcheck]=shellcheck [bats]=bats [rsync]=rsync [cmake]=cmake [node]=nodejs [npm]=npm [git]=git
+)
+missing=()
+for cmd in "${!apt_for[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${apt_for[$cmd]}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "install-tools: apt-get install ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v cargo >/dev/null 2>&1 || {
+  echo "install-tools: apt-get install cargo"
+  DEBIAN_FRONTEND=noninteractive ${sudo:-} apt-get install -y -qq --no-install-recommends cargo >/dev/null
+}
+
+if [ ! -x tests/js/node_modules/.bin/tsc ] || [ tests/js/package-lock.json -nt tests/js/node_modules ]; then
+  echo "install-tools: npm ci (tests/js)"
+  (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
+  touch tests/js/node_modules
+fi
