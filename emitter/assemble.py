@@ -58,6 +58,7 @@ class Inputs:
     task: str
     command: list[str]
     status: str
+    cwd: str | None = None
     exit_code: int | None = None
     started_at: str | None = None
     duration_s: float | None = None
@@ -95,6 +96,7 @@ def build_report(inp: Inputs, root: str, env: Mapping[str, str]) -> Report:
     return Report(
         task=inp.task,
         command=inp.command,
+        cwd=inp.cwd,
         exit_code=inp.exit_code,
         status=inp.status,
         partial=bool(warnings),

@@ -113,6 +113,7 @@ class Report(_Model):
     schema_id: str = Field(SCHEMA_ID, alias="schema")
     task: str
     command: list[str] = Field(default_factory=list)
+    cwd: str | None = Field(None, description="Where the command ran, relative to the repository root.")
     exit_code: int | None = None
     status: str = Field("passed", pattern="^(passed|failed|interrupted|parsed)$")
     partial: bool = Field(False, description="True when part of the parsing failed; see warnings.")

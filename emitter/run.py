@@ -146,6 +146,7 @@ def _report(
     inputs = Inputs(
         task=task,
         command=opts.command,
+        cwd=os.path.relpath(os.getcwd(), root).replace(os.sep, "/"),
         status=status,
         exit_code=result.exit_code,
         started_at=datetime.fromtimestamp(started_wall, timezone.utc).isoformat(timespec="seconds"),

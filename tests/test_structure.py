@@ -1,0 +1,77 @@
+"""The structure itself: every parser has real-tool fixtures, imports point down, the hot path stays light."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from emitter.parsers import parser_classes
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _fixture_dirs(tool: str) -> list[Path]:
+    return [d for d in FIXTURES.iterdir() if d.is_dir() and (d.name == tool or d.name.startswith(tool + "-"))]
+
+
+@pytest.mark.parametrize("cls", parser_classes(), ids=lambda c: c.__name__)
+def test_parser_declares_its_contract(cls: type) -> None:
+    assert cls.name, "every parser has a registry name"
+    assert cls.tools, "every parser says which tools its records carry"
+    assert cls.anchors, "every parser has anchors, or the scanner never shows it a line"
+    for anchor in cls.anchors:
+        re.compile(anchor)
+        assert not anchor.startswith(("(", "[", ".", "\\s", "\\w", "\\d", "^")), (
+            f"{cls.__name__}: anchor {anchor!r} must start with a literal so the chunk search stays fast"
+        )
+    assert isinstance(cls.trigger, re.Pattern)
+
+
+def _all_tools() -> list[str]:
+    return sorted({tool for cls in parser_classes() for tool in cls.tools})
+
+
+@pytest.mark.parametrize("tool", _all_tools())
+def test_every_tool_has_a_real_fixture_with_expected_records(tool: str) -> None:
+    dirs = _fixture_dirs(tool)
+    assert dirs, f"tests/fixtures/{tool}/ is missing: every parser needs real-tool output and expectations"
+    produced = set()
+    for d in dirs:
+        assert (d / "output.txt").is_file(), f"{d}: output.txt missing"
+        assert (d / "run.sh").is_file() or (d / "HANDWRITTEN").is_file(), f"{d}: run.sh (or HANDWRITTEN) missing"
+        records = json.loads((d / "expected.json").read_text())
+        produced |= {r["tool"] for r in records}
+    assert tool in produced, f"no fixture of {tool} expects a record from {tool}"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_emitter_never_imports_fixer() -> None:
+    for path in (ROOT / "emitter").rglob("*.py"):
+        assert not any(n == "fixer" or n.startswith("fixer.") for n in _imports(path)), path
+
+
+def test_start_up_path_imports_nothing_heavy() -> None:
+    code = (
+        "import sys, fixer.cli, emitter.run, emitter.wrap, emitter.scan, emitter.parsers;"
+        "heavy = [m for m in ('pydantic', 'junitparser', 'defusedxml', 'anthropic', 'gitlab', 'yaml', 'json')"
+        " if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "", f"imported before the command starts: {out.stdout.strip()}"
