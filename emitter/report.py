@@ -16,7 +16,7 @@ SCHEMA_ID = "selfheal.report/v1"
 
 
 class RecordType(str, Enum):
-    format = "format"
+    format = "format"  # type: ignore[assignment]  # the member shadows str.format; the value is what counts
     lint = "lint"
     type_error = "type_error"
     syntax_error = "syntax_error"
@@ -42,7 +42,8 @@ class Source(str, Enum):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=True)
+    # validate_default: a defaulted enum field is stored as its value too, like an assigned one
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=True, validate_default=True)
 
 
 class Edit(_Model):
