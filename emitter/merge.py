@@ -37,6 +37,9 @@ def to_record(hit: Hit, task: str, paths: PathResolver, max_message: int) -> tup
     if truncated:
         message = message[: max_message - 1] + "…"
     fix = Fix.model_validate(hit.fix) if hit.fix else None
+    if fix is not None and fix.command and file and hit.file:
+        # tools print absolute or cwd-relative paths; the fixer runs the command from the repo root
+        fix.command = [file if arg == hit.file else arg for arg in fix.command]
     record = Record(
         type=hit.type,  # type: ignore[arg-type]
         task=task,

@@ -40,7 +40,8 @@ class Scanner:
         self.ctx = Context(emit=emit, hint=hint)
         anchors = sorted({a for p in self.parsers for a in p.anchors} | {ANCHOR_MAKE})
         self._anchors = [re.compile(a.encode()) for a in anchors]
-        self._combined = re.compile("|".join(f"(?:{p.trigger.pattern})" for p in self.parsers))
+        # One C call rejects most anchored lines; group names are dropped so triggers may share them.
+        self._combined = re.compile("|".join(f"(?:{_unname(p.trigger.pattern)})" for p in self.parsers))
         self._pending = b""
         self._skipping = False  # inside an over-long line, dropping bytes until its newline
         self._block: Parser | None = None
@@ -54,35 +55,42 @@ class Scanner:
             self._skipping = False
             chunk = chunk[nl + 1 :]
         data = self._pending + chunk if self._pending else chunk
-        end = data.rfind(b"\n")
-        if end < 0:
-            self._pending = data
-            if len(data) > MAX_LINE:
-                self._scan(data[:MAX_LINE] + b"\n")
-                self._pending = b""
-                self._skipping = True
+        last = data.rfind(b"\n")
+        if last < 0:  # still inside one line
+            self._hold(b"", data)
             return
-        self._pending = data[end + 1 :]
-        self._scan(data if end + 1 == len(data) else data[: end + 1])
-        if len(self._pending) > MAX_LINE:
-            self._scan(self._pending[:MAX_LINE] + b"\n")
-            self._pending = b""
-            self._skipping = True
+        # The last complete line is only looked at, not dispatched, and is held back with the partial one:
+        # an anchor spanning two lines (ruff's header and its "-->" line) then never falls across a cut.
+        prev = data.rfind(b"\n", 0, last)
+        if prev >= 0:
+            self._scan(data[: last + 1], limit=prev + 1)
+        self._hold(data[prev + 1 : last + 1], data[last + 1 :])
+
+    def _hold(self, line: bytes, partial: bytes) -> None:
+        if len(partial) <= MAX_LINE:
+            self._pending = line + partial
+            return
+        cut = line + partial[:MAX_LINE] + b"\n"  # cut for parsing; the rest of the line is skipped
+        self._scan(cut, limit=len(cut))
+        self._pending = b""
+        self._skipping = True
 
     def finish(self) -> None:
         if self._pending:
-            self._scan(self._pending + b"\n")
+            tail = self._pending if self._pending.endswith(b"\n") else self._pending + b"\n"
+            self._scan(tail, limit=len(tail))
             self._pending = b""
         for parser in self.parsers:
             parser.finish(self.ctx)
         self._block = None
 
     # -- line level -------------------------------------------------------------------------------
-    def _scan(self, buf: bytes) -> None:
-        """`buf` holds whole lines, each ending in a newline."""
+    def _scan(self, buf: bytes, limit: int) -> None:
+        """`buf` holds whole lines, each ending in a newline; lines starting at `limit` or later are
+        lookahead for anchors only (they are dispatched with the next chunk)."""
         pos = 0
         if self._block is not None:
-            pos = self._run_block(buf, 0)
+            pos = self._run_block(buf, 0, limit)
         starts: set[int] = set()
         for anchor in self._anchors:
             for m in anchor.finditer(buf, pos):
@@ -90,6 +98,8 @@ class Scanner:
         if not starts:
             return
         for start in sorted(starts):
+            if start >= limit:
+                break
             if start < pos:
                 continue  # already consumed by a block
             end = buf.find(b"\n", start)
@@ -97,14 +107,14 @@ class Scanner:
             if len(line) > MAX_LINE:
                 line = line[:MAX_LINE]
             if self._dispatch(clean_line(line)):
-                pos = self._run_block(buf, end + 1)
+                pos = self._run_block(buf, end + 1, limit)
             else:
                 pos = end + 1
 
-    def _run_block(self, buf: bytes, pos: int) -> int:
+    def _run_block(self, buf: bytes, pos: int, limit: int) -> int:
         """Shows lines to the parser in block mode; returns where normal scanning resumes."""
         block = self._block
-        while block is not None and pos < len(buf):
+        while block is not None and pos < limit:
             end = buf.find(b"\n", pos)
             line = clean_line(buf[pos : min(end, pos + MAX_LINE)])
             status = block.more(line, self.ctx)
@@ -144,6 +154,14 @@ class Scanner:
         elif self.ctx.dirs:
             self.ctx.dirs.pop()
         return True
+
+
+def _unname(pattern: str) -> str:
+    if "(?P" not in pattern:
+        return pattern
+    if "(?P=" in pattern:
+        raise ValueError(f"trigger uses a named back-reference, which cannot be combined: {pattern}")
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
 
 
 def scan_bytes(data: bytes, parsers: Sequence[Parser] | None = None, hint: str = "") -> list[Hit]:

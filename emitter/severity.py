@@ -7,13 +7,15 @@ of its own. A word nobody knows counts as an error: a step failed, and hiding th
 |---------------|-----------------------------|------------------------------|---------------------------|
 | every tool    | error, fatal, failure, E, F | warning, warn, W             | note, info, hint, help, I |
 | pylint        | error, fatal, E, F          | warning, W                   | convention, refactor, C, R, information |
-| flake8/ruff   | E, F (pyflakes)             | W, C (mccabe), N, D, B…       |                           |
+| flake8/ruff   | E, F (pyflakes)             | W, C (mccabe), N, D, B, I…    |                           |
 | shellcheck    | error                       | warning                      | info, style               |
 | hadolint      | error                       | warning                      | info, style               |
 | bandit        | HIGH                        | MEDIUM                       | LOW                       |
+| prettier      | error, warn (from --check)  |                              |                           |
 | SARIF         | error                       | warning                      | note, none                |
 | mypy          | error                       | warning                      | note                      |
 | yamllint      | error                       | warning                      |                           |
+| github        | error                       | warning                      | notice                    |
 """
 
 from __future__ import annotations
@@ -49,7 +51,12 @@ TABLE: dict[tuple[str, str], str] = {
     ("flake8", "n"): WARNING,
     ("flake8", "d"): WARNING,
     ("flake8", "b"): WARNING,
+    ("flake8", "i"): WARNING,  # the rule letter of an import-order code, not "info"
     ("ruff", "c"): WARNING,
+    ("ruff", "n"): WARNING,
+    ("ruff", "d"): WARNING,
+    ("ruff", "b"): WARNING,
+    ("ruff", "i"): WARNING,
     ("shellcheck", "info"): NOTE,
     ("shellcheck", "style"): NOTE,
     ("hadolint", "info"): NOTE,
@@ -57,6 +64,8 @@ TABLE: dict[tuple[str, str], str] = {
     ("bandit", "high"): ERROR,
     ("bandit", "medium"): WARNING,
     ("bandit", "low"): NOTE,
+    ("github", "notice"): NOTE,
+    ("prettier", "warn"): ERROR,  # `[warn] src/a.js` from --check is what fails the build
 }
 
 

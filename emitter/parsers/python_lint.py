@@ -1,7 +1,523 @@
-"""(being written)"""
+"""Python linters and type checkers: mypy, pyright, ruff check, flake8, pylint, bandit.
+
+Decisions the fixer and the tests rely on:
+- mypy: a note on the same file and line as the error just before it (including `--pretty` wrapped
+  messages and code frames) is that error's suggestion; any other note is a record of severity note.
+  `[syntax]` is a syntax_error, `import-not-found`/`import-untyped` an import_error, the rest type_error.
+- pyright: continuation lines belong to the message; the rule is the trailing `(reportX)`. An error with
+  no rule comes from pyright's parser, so it is a syntax_error; reportMissingImports/ModuleSource are
+  import_error.
+- ruff and flake8 print the same `file:line:col: CODE message` line. It is ruff's when it carries ruff's
+  `[*]` (fixable) marker or a ruff-only pseudo-rule (`invalid-syntax`, `unformatted`); else the wrapped
+  command decides when it names exactly one of them; else a pyflakes/pycodestyle/mccabe code (E, W, F,
+  C9) quoting a name in backticks is ruff's (flake8 quotes with '); anything still undecided is flake8's,
+  because a fix command for a tool the project does not use is worse than no fix.
+- ruff's default (full) output puts the code and message on a header line and the location on the
+  `-->` line after it; the anchor spanning both lines makes the scanner show the header.
+- Types: E999/invalid-syntax/SyntaxError are syntax_error; isort-family rules (I001, I002) are format,
+  like isort's own records; E902 (file unreadable) is unknown; the rest, F821 and F401 included, is lint.
+  Severity is the code's first letter: emitter/severity.py maps flake8's and ruff's letters.
+- pylint: the rule is the message id (C0114); the symbolic name stays at the end of the message as pylint
+  prints it. Columns are 0-based, except E0001 whose column is Python's 1-based SyntaxError offset.
+- bandit: the screen/txt block and the `-f custom` default template; bandit's columns are 0-based.
+"""
 
 from __future__ import annotations
 
-from .base import Parser
+import re
 
-PARSERS: tuple[type[Parser], ...] = ()
+from .base import ERROR_WORD, LOC_COLON, Context, Hit, Parser, Status, to_int
+
+_NAMED = re.compile(r"\(\?P<\w+>")  # the scanner joins all triggers: group names must not repeat
+
+
+def unnamed(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile("|".join(_NAMED.sub("(?:", p.pattern) for p in patterns))
+
+
+_FILE = r"^(?P<file>(?:[A-Za-z]:)?[^:\s][^:]*?)"
+
+# -- mypy ------------------------------------------------------------------------------------------
+MYPY = re.compile(
+    r"^(?P<file>(?:[A-Za-z]:)?[^:\s][^:]*?\.pyi?):(?P<line>\d+)(?::(?P<col>\d+))?"
+    r"(?::(?P<end_line>\d+):(?P<end_col>\d+))?: (?P<severity>error|warning|note): (?P<message>.*)$"
+)
+MYPY_CODE = re.compile(r"\s+\[(?P<code>[a-z][a-z0-9-]*)\]$")
+MYPY_SUMMARY = re.compile(r"^(?:Found \d+ errors? in \d+ files?|Success: no issues found)")
+MYPY_IMPORT = frozenset({"import", "import-not-found", "import-untyped"})
+MYPY_WRAP = 4  # `--pretty` wraps a long message onto a few lines before the code frame
+SOURCE_FRAME = re.compile(r"^[ \t]+\S")
+# never a wrapped message: another tool's located line, or mypy's "x.py: note: In function" context
+LOCATED = re.compile(r"^(?:[A-Za-z]:)?[^:\s][^:]*:\d+[:\s]|^\S[^:]*: (?:note|error|warning): ")
+
+
+class MypyParser(Parser):
+    name = "mypy"
+    tools = ("mypy",)
+    anchors = (LOC_COLON,)
+    trigger = unnamed(MYPY)
+
+    def __init__(self) -> None:
+        self.pending: Hit | None = None
+        self.notes: list[str] = []
+        self.wrap = 0  # lines that may still continue the pending message
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        self._flush(ctx)
+        hit = self._hit(MYPY.match(line))
+        if hit is None:
+            return None
+        if hit.severity == "note":
+            ctx.hit(self._finish(hit))  # reveal_type, or a note whose error is not right before it
+            return False
+        self.pending = hit
+        self.wrap = MYPY_WRAP if len(line) >= 40 and not MYPY_CODE.search(line) else 0
+        return True
+
+    def more(self, line: str, ctx: Context) -> Status:
+        pending = self.pending
+        if pending is None:
+            return Status.REJECT
+        m = MYPY.match(line)
+        if m is not None:
+            if m["severity"] == "note" and m["file"] == pending.file and to_int(m["line"]) == pending.line:
+                self.notes.append(m["message"].rstrip())
+                self.wrap = 0
+                return Status.MORE
+            self._flush(ctx)
+            return Status.REJECT
+        if SOURCE_FRAME.match(line):
+            self.wrap = 0
+            return Status.MORE
+        if MYPY_SUMMARY.match(line):
+            self._flush(ctx)
+            return Status.DONE
+        if self.wrap and line.strip() and not LOCATED.match(line):
+            pending.message += " " + line.strip()
+            self.wrap = 0 if MYPY_CODE.search(line) else self.wrap - 1
+            return Status.MORE
+        self._flush(ctx)
+        return Status.REJECT
+
+    def finish(self, ctx: Context) -> None:
+        self._flush(ctx)
+
+    @staticmethod
+    def _hit(m: re.Match[str] | None) -> Hit | None:
+        if m is None:
+            return None
+        return Hit(
+            tool="mypy",
+            message=m["message"].strip(),
+            file=m["file"],
+            line=to_int(m["line"]),
+            column=to_int(m["col"]),
+            end_line=to_int(m["end_line"]),
+            end_column=to_int(m["end_col"]),
+            severity=m["severity"],
+        )
+
+    @staticmethod
+    def _finish(hit: Hit) -> Hit:
+        code = MYPY_CODE.search(hit.message)
+        if code is not None:
+            hit.rule = code["code"]
+            hit.message = hit.message[: code.start()]
+        if hit.rule == "syntax" or (hit.rule is None and hit.message.startswith("invalid syntax")):
+            hit.type = "syntax_error"
+        elif hit.rule in MYPY_IMPORT:
+            hit.type = "import_error"
+        else:
+            hit.type = "type_error"
+        return hit
+
+    def _flush(self, ctx: Context) -> None:
+        hit, self.pending = self.pending, None
+        if hit is None:
+            return
+        if self.notes:
+            hit.suggestion = "\n".join(self.notes)
+            self.notes = []
+        ctx.hit(self._finish(hit))
+
+
+# -- pyright ---------------------------------------------------------------------------------------
+PYRIGHT = re.compile(
+    r"^ +(?P<file>\S.*?):(?P<line>\d+):(?P<col>\d+) - (?P<severity>error|warning|information): "
+    r"(?P<message>.*)$"
+)
+PYRIGHT_RULE = re.compile(r"\s*\((?P<rule>report[A-Za-z]+)\)$")
+PYRIGHT_IMPORT = frozenset({"reportMissingImports", "reportMissingModuleSource"})
+
+
+class PyrightParser(Parser):
+    name = "pyright"
+    tools = ("pyright",)
+    anchors = (LOC_COLON,)
+    trigger = unnamed(PYRIGHT)
+
+    def __init__(self) -> None:
+        self.pending: Hit | None = None
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        self._flush(ctx)
+        g = PYRIGHT.match(line)
+        if g is None:
+            return None
+        self.pending = Hit(
+            tool="pyright",
+            message=g["message"].rstrip(),
+            file=g["file"],
+            line=to_int(g["line"]),
+            column=to_int(g["col"]),
+            severity=g["severity"],
+        )
+        return True
+
+    def more(self, line: str, ctx: Context) -> Status:
+        # pyright's addenda: indented deeper than the diagnostic, with no-break spaces after the first two
+        if self.pending is not None and line[2:4].isspace() and line.startswith("  ") and line.strip():
+            self.pending.message += "\n" + line.replace("\u00a0", " ")[4:].rstrip()
+            return Status.MORE
+        self._flush(ctx)
+        return Status.REJECT
+
+    def finish(self, ctx: Context) -> None:
+        self._flush(ctx)
+
+    def _flush(self, ctx: Context) -> None:
+        hit, self.pending = self.pending, None
+        if hit is None:
+            return
+        rule = PYRIGHT_RULE.search(hit.message)
+        if rule is not None:
+            hit.rule = rule["rule"]
+            hit.message = hit.message[: rule.start()]
+        if hit.rule in PYRIGHT_IMPORT:
+            hit.type = "import_error"
+        elif hit.rule is None and hit.severity == "error":
+            hit.type = "syntax_error"
+        else:
+            hit.type = "type_error"
+        ctx.hit(hit)
+
+
+# -- ruff check and flake8 -------------------------------------------------------------------------
+_FIXABLE = r"(?P<fixable> \[\*\])? "
+_CODE = r"(?:(?P<rule>[A-Z]{1,5}\d{1,4})" + _FIXABLE + r"|(?P<name>invalid-syntax|unformatted|SyntaxError): )"
+LINT_LINE = re.compile(_FILE + r":(?P<line>\d+):(?P<col>\d+): " + _CODE + r"(?P<message>.*)$")
+RUFF_HEADER = re.compile(  # ruff's codes have 3 or 4 digits: a stricter shape for a line with no location
+    r"^(?:(?P<rule>[A-Z]{1,5}\d{3,4})"
+    + _FIXABLE
+    + r"|(?P<name>invalid-syntax|unformatted): )(?P<message>\S.*)$"
+)
+RUFF_ARROW = re.compile(r"^ *--> (?P<file>.+?):(?P<line>\d+):(?P<col>\d+)$")
+RUFF_FRAME = re.compile(r"^ *(?:\d+ *)?(?:\||[-+](?: |$)|\.\.\.|::: )|^-{8,}$")  # -{8,}: between diff hunks
+RUFF_HELP = re.compile(r"^(?: *= )?(?P<kind>help|note|info): (?P<text>.*)$")
+RUFF_SUMMARY = re.compile(
+    r"^(?:Found \d+ errors?|\[\*\] \d+ fixable|No fixes available|All checks passed|"
+    r"\d+ files? (?:would be reformatted|already formatted|left unchanged|reformatted))"
+)
+HINT_RUFF = re.compile(r"(?:^|[\s/])ruff(?:\s|$)")
+HINT_RUFF_FORMAT = re.compile(r"(?:^|[\s/])ruff\s+format\b")
+HINT_RUFF_CHECK = re.compile(r"(?:^|[\s/])ruff\s+check\b")
+HINT_FLAKE8 = re.compile(r"(?:^|[\s/])flake8(?:\s|$)")
+FLAKE8_CORE = re.compile(r"^(?:[EWF]\d{3}|C9\d\d)$")  # pycodestyle, pyflakes, mccabe: quotes are '…'
+SYNTAX_RULES = frozenset({"E999", "invalid-syntax", "SyntaxError"})
+ISORT_RULE = re.compile(r"^I\d{3}$")
+RUFF_ANCHOR = r"\n *--> "  # ruff's header line ends where its location line starts
+
+
+def lint_tool(m: re.Match[str], hint: str) -> str:
+    """Whose `file:line:col: CODE message` line this is (see the module docstring)."""
+    if m["name"] or m["fixable"]:
+        return ruff_tool(m["name"], hint)
+    ruff, flake8 = bool(HINT_RUFF.search(hint)), bool(HINT_FLAKE8.search(hint))
+    if ruff != flake8:
+        return "ruff" if ruff else "flake8"
+    if "`" in m["message"] and FLAKE8_CORE.match(m["rule"]):
+        return "ruff"
+    return "flake8"
+
+
+def ruff_tool(name: str | None, hint: str) -> str:
+    if name == "unformatted":
+        return "ruff-format"
+    if name and HINT_RUFF_FORMAT.search(hint) and not HINT_RUFF_CHECK.search(hint):
+        return "ruff-format"
+    return "ruff"
+
+
+def lint_kind(rule: str, message: str) -> str:
+    if rule in SYNTAX_RULES or (rule == "E902" and "TokenError" in message):
+        return "syntax_error"
+    if rule == "E902":
+        return "unknown"
+    if rule == "unformatted" or ISORT_RULE.match(rule):
+        return "format"
+    return "lint"
+
+
+def lint_hit(tool: str, m: re.Match[str], file: str, line: str, col: str) -> Hit:
+    rule = m["rule"] or m["name"]
+    message = m["message"].strip()
+    hit = Hit(
+        tool=tool,
+        message=message,
+        type=lint_kind(rule, message),
+        file=file,
+        line=to_int(line),
+        column=to_int(col),
+        severity=rule[0] if m["rule"] else "error",
+        rule=rule,
+    )
+    if tool == "ruff" and m["fixable"] and m["rule"]:
+        hit.fix = {
+            "description": "ruff check --fix",
+            "command": ["ruff", "check", "--fix", "--select", rule, file],
+        }
+    elif tool == "ruff-format" and rule == "unformatted":
+        hit.fix = {"description": "ruff format", "command": ["ruff", "format", file]}
+    return hit
+
+
+class LintLineParser(Parser):
+    """flake8, pycodestyle-style lines, and ruff's concise (and pre-0.12 full) output."""
+
+    name = "flake8"
+    tools = ("flake8", "ruff", "ruff-format")
+    anchors = (LOC_COLON,)
+    trigger = unnamed(LINT_LINE)
+
+    def __init__(self) -> None:
+        self.pending: Hit | None = None
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        self._flush(ctx)
+        g = LINT_LINE.match(line)
+        if g is None:
+            return None
+        hit = lint_hit(lint_tool(g, ctx.hint), g, g["file"], g["line"], g["col"])
+        if hit.tool == "flake8":
+            ctx.hit(hit)
+            return False
+        self.pending = hit  # ruff < 0.12 printed a code frame and "= help:" under this line
+        return True
+
+    def more(self, line: str, ctx: Context) -> Status:
+        if self.pending is not None:
+            help_ = RUFF_HELP.match(line)
+            if help_ is not None:
+                if help_["kind"] == "help":
+                    self.pending.suggestion = help_["text"].strip()
+                return Status.MORE
+            if RUFF_FRAME.match(line):
+                return Status.MORE
+        self._flush(ctx)
+        return Status.REJECT if line.strip() else Status.DONE
+
+    def finish(self, ctx: Context) -> None:
+        self._flush(ctx)
+
+    def _flush(self, ctx: Context) -> None:
+        hit, self.pending = self.pending, None
+        if hit is not None:
+            ctx.hit(hit)
+
+
+class RuffFullParser(Parser):
+    """ruff >= 0.12 default output: `CODE [*] message`, then ` --> file:line:col`, a frame, `help:`."""
+
+    name = "ruff"
+    tools = ("ruff", "ruff-format")
+    anchors = (RUFF_ANCHOR,)
+    trigger = unnamed(RUFF_HEADER)
+
+    def __init__(self) -> None:
+        self.header: re.Match[str] | None = None  # waiting for its --> line
+        self.pending: Hit | None = None  # located; collecting its frame and help
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        self._flush(ctx)
+        self.header = RUFF_HEADER.match(line)
+        return self.header is not None
+
+    def more(self, line: str, ctx: Context) -> Status:
+        if self.header is not None:
+            arrow = RUFF_ARROW.match(line)
+            header, self.header = self.header, None
+            if arrow is None:
+                return Status.REJECT  # not ruff after all
+            tool = ruff_tool(header["name"], ctx.hint)
+            self.pending = lint_hit(tool, header, arrow["file"], arrow["line"], arrow["col"])
+            return Status.MORE
+        if self.pending is not None:
+            help_ = RUFF_HELP.match(line)
+            if help_ is not None:
+                if help_["kind"] == "help" and self.pending.suggestion is None:
+                    self.pending.suggestion = help_["text"].strip()
+                return Status.MORE
+            if RUFF_FRAME.match(line):
+                return Status.MORE
+            self._flush(ctx)
+        if not line.strip():
+            return Status.MORE  # between two diagnostics
+        self.header = RUFF_HEADER.match(line)
+        if self.header is not None:
+            return Status.MORE
+        return Status.DONE if RUFF_SUMMARY.match(line) else Status.REJECT
+
+    def finish(self, ctx: Context) -> None:
+        self._flush(ctx)
+        self.header = None
+
+    def _flush(self, ctx: Context) -> None:
+        hit, self.pending = self.pending, None
+        if hit is not None:
+            ctx.hit(hit)
+
+
+# -- pylint ----------------------------------------------------------------------------------------
+PYLINT = re.compile(
+    _FILE + r":(?P<line>\d+):(?:(?P<col>\d+): (?P<rule>[CRWEFI]\d{4}): (?P<message>.*)"
+    r"| \[(?P<prule>[CRWEFI]\d{4})\((?P<symbol>[a-z0-9-]+)\), [^\]]*\] (?P<pmessage>.*))$"
+)
+PYLINT_WORDS = {
+    "C": "convention",
+    "R": "refactor",
+    "W": "warning",
+    "E": "error",
+    "F": "fatal",
+    "I": "information",
+}
+
+
+class PylintParser(Parser):
+    """The default text format (`file:line:col: C0114: message (symbol)`) and `parseable`."""
+
+    name = "pylint"
+    tools = ("pylint",)
+    anchors = (LOC_COLON,)
+    trigger = unnamed(PYLINT)
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        g = PYLINT.match(line)
+        if g is None:
+            return None
+        rule = g["rule"] or g["prule"]
+        message = g["message"] if g["rule"] else f"{g['pmessage']} ({g['symbol']})"
+        kind = {"E0001": "syntax_error", "E0401": "import_error"}.get(rule, "lint")
+        ctx.hit(
+            Hit(
+                tool="pylint",
+                message=message.strip(),
+                type=kind,
+                file=g["file"],
+                line=to_int(g["line"]),
+                column=to_int(g["col"]),
+                severity=PYLINT_WORDS[rule[0]],
+                rule=rule,
+                base=1 if rule == "E0001" else 0,
+            )
+        )
+        return False
+
+
+# -- bandit ----------------------------------------------------------------------------------------
+BANDIT_ISSUE = re.compile(r"^>> Issue: \[(?P<rule>B\d{3})(?::\w+)?\] (?P<message>.*)$")
+BANDIT_FIELD = re.compile(r"^ +(?P<key>Severity|Confidence|CWE|More Info|Location): (?P<value>.*)$")
+BANDIT_LOCATION = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?\s*$")
+BANDIT_CUSTOM = re.compile(
+    _FILE + r":(?P<line>\d+): (?P<rule>B\d{3})\[bandit\]: (?P<severity>[A-Z]+): (?P<message>.*)$"
+)
+
+
+class BanditParser(Parser):
+    """The screen/txt block (`>> Issue:` then indented fields) and the `-f custom` default template."""
+
+    name = "bandit"
+    tools = ("bandit",)
+    anchors = (">> Issue", LOC_COLON)
+    trigger = unnamed(BANDIT_ISSUE, BANDIT_CUSTOM)
+
+    def __init__(self) -> None:
+        self.pending: Hit | None = None
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        self._flush(ctx)
+        g = BANDIT_CUSTOM.match(line)
+        if g is not None:
+            ctx.hit(
+                Hit(
+                    tool="bandit",
+                    message=g["message"].strip(),
+                    type="security",
+                    file=g["file"],
+                    line=to_int(g["line"]),
+                    severity=g["severity"],
+                    rule=g["rule"],
+                )
+            )
+            return False
+        g = BANDIT_ISSUE.match(line)
+        if g is None:
+            return None
+        self.pending = Hit(
+            tool="bandit", message=g["message"].strip(), type="security", rule=g["rule"], base=0
+        )
+        return True
+
+    def more(self, line: str, ctx: Context) -> Status:
+        field = BANDIT_FIELD.match(line)
+        if field is None or self.pending is None:
+            self._flush(ctx)
+            return Status.REJECT
+        key, value = field["key"], field["value"].strip()
+        if key == "Severity":
+            self.pending.severity = value.split()[0]
+        elif key == "More Info":
+            self.pending.suggestion = value
+        elif key == "Location":
+            loc = BANDIT_LOCATION.match(value)
+            if loc is not None:
+                self.pending.file, self.pending.line = loc["file"], to_int(loc["line"])
+                self.pending.column = to_int(loc["col"])
+        return Status.MORE
+
+    def finish(self, ctx: Context) -> None:
+        self._flush(ctx)
+
+    def _flush(self, ctx: Context) -> None:
+        hit, self.pending = self.pending, None
+        if hit is not None:
+            ctx.hit(hit)
+
+
+# -- summaries -------------------------------------------------------------------------------------
+SUMMARY = re.compile(
+    r"^(?:Found \d+ errors? in \d+ files? \(|Found \d+ errors?\.$|"
+    r"\d+ errors?, \d+ warnings?, \d+ informations?\s*$)"
+)
+
+
+class SummaryParser(Parser):
+    """mypy's, ruff's and pyright's closing counts: noise that must not become a record elsewhere."""
+
+    name = "python_lint_summary"
+    tools = ("mypy", "ruff", "pyright")
+    anchors = (ERROR_WORD,)
+    trigger = SUMMARY
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        return False
+
+
+PARSERS: tuple[type[Parser], ...] = (
+    MypyParser,
+    PyrightParser,
+    PylintParser,
+    BanditParser,
+    LintLineParser,
+    RuffFullParser,
+    SummaryParser,
+)
