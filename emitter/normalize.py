@@ -66,10 +66,13 @@ class PathResolver:
     def _by_suffix(self, path: str) -> str | None:
         """An absolute path from another checkout (a container, a cache): the longest tail that exists here."""
         parts = path.strip("/").split("/")
+        bases = [self.root] if self.cwd == self.root else [self.cwd, self.root]
         for i in range(1, len(parts)):
             tail = "/".join(parts[i:])
-            if os.path.isfile(os.path.join(self.root, tail)):
-                return tail
+            for base in bases:
+                candidate = os.path.join(base, tail)
+                if os.path.isfile(candidate):
+                    return _relative_to(os.path.realpath(candidate), self.root) or tail
         return None
 
 

@@ -53,9 +53,10 @@ class Collector:
     def __init__(self, hint: str, log_file: str | None, warnings: list[str]) -> None:
         self.hits: list[Hit] = []
         self.warnings = warnings
+        dirs: list[str] = []
         self.scanners: dict[int, Scanner] | None = {
-            1: Scanner(make_parsers(), self.hits.append, hint),
-            2: Scanner(make_parsers(), self.hits.append, hint),
+            1: Scanner(make_parsers(), self.hits.append, hint, dirs),
+            2: Scanner(make_parsers(), self.hits.append, hint, dirs),
         }
         self.tail: deque[bytes] = deque()
         self.tail_size = 0

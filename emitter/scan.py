@@ -35,9 +35,12 @@ def clean_line(raw: bytes) -> str:
 class Scanner:
     """Scans one output stream. Feed it chunks in order, then call `finish`."""
 
-    def __init__(self, parsers: Sequence[Parser], emit: Callable[[Hit], None], hint: str = "") -> None:
+    def __init__(
+        self, parsers: Sequence[Parser], emit: Callable[[Hit], None], hint: str = "", dirs: list[str] | None = None
+    ) -> None:
         self.parsers = list(parsers)
-        self.ctx = Context(emit=emit, hint=hint)
+        # `dirs` may be shared between streams: make announces directories on stdout, compilers err on stderr
+        self.ctx = Context(emit=emit, hint=hint, dirs=dirs if dirs is not None else [])
         anchors = sorted({a for p in self.parsers for a in p.anchors} | {ANCHOR_MAKE})
         self._anchors = [re.compile(a.encode()) for a in anchors]
         # One C call rejects most anchored lines; group names are dropped so triggers may share them.

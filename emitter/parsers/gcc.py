@@ -1,7 +1,328 @@
-"""(being written)"""
+"""C and C++ compilers (gcc, g++, clang), the GNU linker and GNU make.
+
+One parser owns the whole family so it can tell what matters in a stream: a compiler diagnostic opens a
+block that swallows its source excerpt, caret and `|` lines, "In function" / "required from" context and
+its notes (kept as the suggestion). The tool name comes from the wrapped command when it names a compiler,
+else from the output itself: a clang excerpt has no `N |` gutter and clang ends with "N errors generated.";
+gcc-style diagnostics on C++ sources are g++.
+
+make's "*** [Makefile:3: all] Error 1" is only the consequence of a failed recipe: it is held until the
+end of the stream and reported, as a note, only when the stream showed no compiler, linker or make error.
+Of a chain of such lines only the first (innermost make) and its siblings at the same or a deeper level
+are kept: "make: *** [all] Error 2" from a parent make adds nothing. "Makefile:3: *** missing separator."
+is a real error.
+"""
 
 from __future__ import annotations
 
-from .base import Parser
+import re
 
-PARSERS: tuple[type[Parser], ...] = ()
+from .base import ERROR_WORD, LOC_COLON, Context, Hit, Parser, Status, to_int
+
+_LOC = r"^(?P<file>(?:[A-Za-z]:)?[^:\s][^:]*):(?P<line>\d+):(?:(?P<col>\d+):)?"
+DIAG = re.compile(_LOC + r" (?P<sev>fatal error|error|warning|note): (?P<msg>.*)$")
+CONTEXT = re.compile(_LOC + r"   \S|^(?:In file included| {10,})from \S.*:\d+[:,]$")
+DRIVER = re.compile(
+    r"^(?:[\w.+-]*-)?(?P<prog>gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cc1(?:plus)?|collect2)(?:-[\d.]+)?: "
+    r"(?P<sev>fatal error|error): (?P<msg>.*)$"
+)
+MAKE_RECIPE = re.compile(
+    r"^\S*make(?:\[(?P<level>\d+)\])?: \*\*\* \[(?:(?P<file>[^\]]+?):(?P<line>\d+): )?(?P<target>[^\]]+)\] "
+    r"(?P<what>.+?)(?: \(ignored\))?$"
+)
+MAKE_STOP = re.compile(
+    r"^(?:(?P<file>[^:\s][^:]*):(?P<line>\d+)|\S*make(?:\[\d+\])?): \*\*\* (?P<msg>.+?)\.?  Stop\.$"
+)
+LD_REF = re.compile(
+    r"^(?:\S*ld(?:\.\w+)?: )?(?P<file>[^:]+):(?:(?P<line>\d+)|\([^)]*\)): "
+    r"(?P<msg>(?:undefined reference to|multiple definition of) .+?)(?:; .*)?$"
+)
+LD_MISSING = re.compile(r"^\S*ld(?:\.\w+)?: (?:error: )?(?P<msg>cannot find \S+?)(?:: .*)?$")
+LLD = re.compile(r"^\S*ld\.lld: error: (?P<msg>.+)$")
+
+EXCERPT = re.compile(r"^ *(?:\d+ )?\|(?: |$)")  # gcc >= 9: "    4 |     int *p = 3;" and "      |          ^"
+CARET = re.compile(r"^[ \t]*[~^][ \t~^]*$")
+# clang's excerpt line is bare source; when carets are off the next line is someone else's, so only
+# lines that look like code (indented, a directive, ending like a statement) are taken for source
+SOURCE = re.compile(r"^[ \t]+\S|^#\s*[a-z]|[;{}(),\\]\s*$")
+GENERATED = re.compile(r"^\d+ (?:errors?|warnings?)(?: and \d+ errors?)? generated\.$")
+FUNCTION = re.compile(r"^[^:]+: (?:In |At )")  # "x.c: In function ‘main’:", "x.c: At top level:"
+NOISE = re.compile(
+    r"^(?:compilation terminated\.|cc1(?:plus)?: (?:some )?warnings? being treated as errors)$"
+)
+LLD_REF = re.compile(r"^>>> referenced by (?P<file>[^:()\s]+):(?P<line>\d+)")
+RULE = re.compile(r" \[(?P<flags>-[Wf][\w=+,-]*)\]$")
+HINT_TOOL = re.compile(r"(?:^|[\s/])(clang\+\+|clang|g\+\+|c\+\+|gcc|cc)(?:-[\d.]+)?(?:\s|$)")
+
+# gcc-family sources; any other extension (.rs, .java, .py, .sh…) belongs to a tool with the same line shape
+CPP_EXT = frozenset(
+    {"C", "cc", "cp", "cxx", "cpp", "c++", "H", "hh", "hpp", "hxx", "h++", "ii", "ipp", "tpp"}
+)
+C_EXT = CPP_EXT | {"c", "h", "i", "tcc", "inl", "inc", "def", "m", "mi", "mm", "s", "S", "sx", "asm", "cu"}
+C_EXT |= {"cuh", "ino", "y", "l", "ld", "lds"}
+MAKEFILE = re.compile(r"(?:^|[/\\])(?:GNUmakefile|[Mm]akefile|[^/]*\.mk|[^/]*\.mak)$")
+OBJECT = re.compile(r"\.(?:o|obj|a|so)(?:\(.*\))?$|\.a\(")
+SYNTAX = re.compile(r"^(?:expected |stray |missing terminating |unterminated |extraneous )")
+IMPORT = re.compile(r"No such file or directory$|file not found$")
+MAKE_SYNTAX = re.compile(
+    r"missing separator|recipe commences|unterminated|missing 'end|invalid syntax|extraneous"
+)
+FOREIGN_CODE = re.compile(r" \[[A-Z]+\d+\]$")  # "[SC2086]": shellcheck -f gcc on an extensionless script
+MAX_NOTES = 5
+_HINT_NAMES = {"clang": "clang", "clang++": "clang", "g++": "g++", "c++": "g++", "gcc": "gcc", "cc": "gcc"}
+
+
+def _ext(path: str) -> str | None:
+    base = path.rsplit("/", 1)[-1]
+    return base.rsplit(".", 1)[-1] if "." in base else None
+
+
+class GccParser(Parser):
+    name = "gcc"
+    tools = ("gcc", "g++", "clang", "ld", "make")
+    anchors = (LOC_COLON, ERROR_WORD, r"\*\*\*", r":\(\.", r"ld: cannot find")
+    # the patterns above, with their shared `file:line:` start matched once (start() re-checks exactly)
+    trigger = re.compile(
+        r"^(?:(?:[A-Za-z]:)?[^:\s][^:]*:\d+:(?:\d+:)?(?: (?:fatal error|error|warning|note): |   \S| \*\*\* )"
+        r"|In file included from | {10,}from \S|\S*make(?:\[\d+\])?: \*\*\* "
+        r"|(?:[\w.+-]*-)?(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cc1(?:plus)?|collect2)"
+        r"(?:-[\d.]+)?: (?:fatal )?error: "
+        r"|(?:\S*ld(?:\.\w+)?: )?[^:]+:(?:\d+|\([^)]*\)): (?:undefined reference|multiple definition)"
+        r"|\S*ld(?:\.\w+)?: (?:error: |cannot find ))"
+    )
+
+    def __init__(self) -> None:
+        self.pending: Hit | None = None
+        self.notes: list[str] = []
+        self.gutter = False  # this diagnostic's excerpt had gcc's "N |" gutter
+        self.clang_block = False  # …or clang's bare source line and caret
+        self.expect_source = False  # clang prints the source line right after the diagnostic line
+        self.after_caret = False  # …and a fix-it line may follow the caret line
+        self.clang_stream = False  # the stream has shown clang output before
+        self.cpp_stream = False  # the stream has shown C++ compiles before
+        self.errors = 0  # error records emitted in this stream
+        self.recipes: list[tuple[int, Hit]] = []  # make's "Error N" lines, held until the end
+
+    # -- dispatch --------------------------------------------------------------------------------
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        self._flush(ctx)
+        for handler in (self._diag, self._make, self._linker, self._driver):
+            entered = handler(line, ctx)
+            if entered is not None:
+                return entered
+        return False if CONTEXT.match(line) else None
+
+    def more(self, line: str, ctx: Context) -> Status:
+        if self.pending is not None and self.pending.tool == "ld":
+            ref = LLD_REF.match(line)
+            if ref is not None and self.pending.file is None:
+                self.pending.file, self.pending.line = ref.group("file"), to_int(ref.group("line"))
+            if line.startswith(">>> "):
+                return Status.MORE
+        elif self._excerpt(line):
+            return Status.MORE
+        else:
+            m = DIAG.match(line)
+            if m is not None and m.group("sev") == "note":
+                self._note(m)
+                return Status.MORE
+            if m is None and (CONTEXT.match(line) or FUNCTION.match(line)):
+                self.cpp_stream = self.cpp_stream or ("(" in line and FUNCTION.match(line) is not None)
+                self.expect_source = self.after_caret = False
+                return Status.MORE
+            if GENERATED.match(line) or NOISE.match(line):
+                self.clang_stream = self.clang_stream or line.endswith("generated.")
+                self._flush(ctx)
+                return Status.DONE
+        self._flush(ctx)
+        return Status.REJECT
+
+    def _excerpt(self, line: str) -> bool:
+        """Source excerpt, caret, label and fix-it lines of gcc (with a gutter) and clang (without)."""
+        if EXCERPT.match(line):
+            self.gutter, self.expect_source = True, False
+            return True
+        if CARET.match(line):
+            self.clang_block = self.clang_block or not self.gutter
+            self.expect_source, self.after_caret = False, True
+            return True
+        if self.expect_source and SOURCE.search(line) and not self.trigger.search(line):
+            self.expect_source = False  # the bare source line of a clang excerpt
+            return True
+        if self.after_caret and line.startswith(" ") and line.strip() and not self.trigger.search(line):
+            self.after_caret = False  # clang's fix-it hint under the caret
+            return True
+        return False
+
+    def finish(self, ctx: Context) -> None:
+        self._flush(ctx)
+        if self.errors == 0:
+            for _, hit in self.recipes:
+                ctx.hit(hit)
+        self.recipes = []
+
+    # -- compiler diagnostics --------------------------------------------------------------------
+    def _diag(self, line: str, ctx: Context) -> bool | None:
+        m = DIAG.match(line)
+        if m is None:
+            return None
+        file, sev = m.group("file"), m.group("sev")
+        if MAKEFILE.search(file):
+            self._emit(
+                ctx,
+                Hit(
+                    tool="make",
+                    message=m.group("msg"),
+                    type="compile_error",
+                    file=file,
+                    line=to_int(m.group("line")),
+                    severity=sev,
+                ),
+            )
+            return False
+        ext = _ext(file)
+        if (ext is not None and ext not in C_EXT) or FOREIGN_CODE.search(m.group("msg")):
+            return None  # rustc --message-format short, javac, mypy, shellcheck -f gcc…: not ours
+        if sev == "note":
+            return False  # a note with no diagnostic before it explains nothing we kept
+        message, rule = m.group("msg"), None
+        flags = RULE.search(message)
+        if flags is not None:
+            message, rule = message[: flags.start()], _rule(flags.group("flags"))
+        if ext in CPP_EXT:
+            self.cpp_stream = True
+        self.pending = Hit(
+            tool="",
+            message=message,
+            type=_kind(sev, message),
+            file=file,
+            line=to_int(m.group("line")),
+            column=to_int(m.group("col")),
+            severity=sev,
+            rule=rule,
+            cwd=ctx.cwd,
+        )
+        self.expect_source, self.after_caret, self.gutter, self.clang_block = True, False, False, False
+        return True
+
+    def _note(self, m: re.Match[str]) -> None:
+        self.expect_source, self.after_caret = True, False
+        if len(self.notes) < MAX_NOTES:
+            where = ":".join(x for x in (m.group("file"), m.group("line"), m.group("col")) if x)
+            self.notes.append(f"note: {m.group('msg').strip()} ({where})")
+
+    def _flush(self, ctx: Context) -> None:
+        hit, self.pending = self.pending, None
+        if hit is None:
+            return
+        if not hit.tool:
+            hit.tool = self._compiler(ctx, hit.file or "")
+        if self.notes:
+            hit.suggestion = "\n".join(self.notes)
+        self.notes = []
+        self._emit(ctx, hit)
+
+    def _compiler(self, ctx: Context, file: str) -> str:
+        named = HINT_TOOL.search(ctx.hint)
+        if named is not None:
+            return _HINT_NAMES[named.group(1)]
+        if self.clang_block:
+            self.clang_stream = True
+        if self.clang_stream:
+            return "clang"
+        ext = _ext(file)
+        if ext in CPP_EXT or (self.cpp_stream and ext not in ("c", "i")):
+            return "g++"
+        return "gcc"
+
+    def _emit(self, ctx: Context, hit: Hit) -> None:
+        if hit.severity in ("error", "fatal error"):
+            self.errors += 1
+        ctx.hit(hit)
+
+    # -- make, the linker, the compiler driver ---------------------------------------------------
+    def _make(self, line: str, ctx: Context) -> bool | None:
+        m = MAKE_STOP.match(line)
+        if m is not None:
+            msg = m.group("msg")
+            kind = "syntax_error" if MAKE_SYNTAX.search(msg) else "compile_error"
+            self._emit(
+                ctx,
+                Hit(tool="make", message=msg, type=kind, file=m.group("file"), line=to_int(m.group("line"))),
+            )
+            return False
+        m = MAKE_RECIPE.match(line)
+        if m is None:
+            return None
+        level = int(m.group("level") or 0)
+        if not self.recipes or level >= self.recipes[0][0]:
+            message = f"recipe for target '{m.group('target')}' failed: {m.group('what')}"
+            hit = Hit(
+                tool="make",
+                message=message,
+                type="unknown",
+                file=m.group("file"),
+                line=to_int(m.group("line")),
+                severity="note",
+                cwd=ctx.cwd,
+            )
+            self.recipes.append((level, hit))
+        return False
+
+    def _linker(self, line: str, ctx: Context) -> bool | None:
+        m = LD_REF.match(line)
+        if m is not None:
+            file = m.group("file")
+            if OBJECT.search(file):
+                file = None  # an object file names no source line to fix
+            self._emit(
+                ctx,
+                Hit(
+                    tool="ld",
+                    message=m.group("msg"),
+                    type="compile_error",
+                    file=file,
+                    line=to_int(m.group("line")),
+                ),
+            )
+            return False
+        m = LD_MISSING.match(line)
+        if m is not None:
+            self._emit(ctx, Hit(tool="ld", message=m.group("msg"), type="dependency"))
+            return False
+        m = LLD.match(line)
+        if m is not None:
+            self.pending = Hit(tool="ld", message=m.group("msg"), type="compile_error")
+            return True
+        return None
+
+    def _driver(self, line: str, ctx: Context) -> bool | None:
+        m = DRIVER.match(line)
+        if m is None:
+            return None
+        prog, msg = m.group("prog"), m.group("msg")
+        if prog == "collect2" or msg.startswith("linker command failed"):
+            return False  # the linker's own lines said what went wrong
+        tool = {"clang++": "clang", "c++": "g++", "cc": "gcc", "cc1": "gcc", "cc1plus": "g++"}.get(prog, prog)
+        self._emit(ctx, Hit(tool=tool, message=msg, type="compile_error", severity=m.group("sev")))
+        return False
+
+
+def _rule(flags: str) -> str:
+    """`-Werror=int-conversion`, `-Werror,-Wint-conversion` and `-Wformat=` all name the warning `-W…`."""
+    names = [f for f in flags.split(",") if f != "-Werror"]
+    name = names[-1] if names else flags
+    if name.startswith("-Werror="):
+        name = "-W" + name[len("-Werror=") :]
+    return name.rstrip("=")
+
+
+def _kind(sev: str, message: str) -> str:
+    if sev == "fatal error" and IMPORT.search(message):
+        return "import_error"
+    if SYNTAX.match(message):
+        return "syntax_error"
+    return "compile_error"
+
+
+PARSERS: tuple[type[Parser], ...] = (GccParser,)

@@ -1,7 +1,342 @@
-"""(being written)"""
+"""go build, go vet and go test.
+
+Build and vet print the same `./main.go:5:2: message` line. It is vet's (tool `go-vet`, type lint, rule
+the analyzer) when the command is `go vet`, when vet's type checker says so (`vet: ` prefix), or when the
+message is one only a vet analyzer writes (go 1.19 prints no analyzer name; a few phrases identify it).
+Otherwise it is the compiler's (tool `go`). Indented lines after it continue the message; after
+"to add it:" they are the suggested command. `golangci-lint` lines end in `(linter)`: with that command
+the linter becomes the rule, and its source and caret lines are skipped.
+
+go test (tool `go-test`): `--- FAIL: TestX (0.00s)` is followed (or, with -v, preceded under `=== RUN`) by
+the test's log lines `    x_test.go:12: got 1 want 2`, which give file, line and message. A parent whose
+only failures are its subtests makes no record of its own. Log lines name files relative to the package
+directory, and the package is only known from the `FAIL <import path>` line that closes its output, so
+records wait for it: their directory becomes `/<import path>`, which path normalisation matches by suffix
+against the checkout. A panic (`panic: …` and its goroutine trace) is located at the deepest frame that is
+not in the runtime or testing packages.
+"""
 
 from __future__ import annotations
 
-from .base import Parser
+import re
+from dataclasses import dataclass, field
 
-PARSERS: tuple[type[Parser], ...] = ()
+from .base import FAIL_UPPER, LOC_COLON, Context, Hit, Parser, Status, to_int
+
+DIAG = re.compile(
+    r"^(?P<vet>vet: )?(?P<file>(?:[A-Za-z]:)?[^:\s][^:]*?\.go):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.+)$"
+)
+LINTER = re.compile(r" \((?P<linter>[\w-]+)\)$")
+IMPORT = re.compile(
+    r"no required module provides package|is not in (?:GOROOT|std)|cannot find package|could not import"
+    r"|cannot find module providing package|no Go files in|missing go.sum entry"
+)
+SYNTAX = re.compile(r"^(?:syntax error|expected |non-declaration statement|illegal character|newline in )")
+# go 1.19 vet names no analyzer: these phrases are each written by exactly one of them
+VET = tuple(
+    (name, re.compile(pattern))
+    for name, pattern in (
+        ("printf", r"^\S+ (?:format %|call (?:has|needs) |call has possible formatting)|redundant newline$"),
+        ("assign", r"^self-assignment of "),
+        ("copylocks", r"lock (?:by )?value"),
+        ("unusedresult", r"^result of \S+ call not used$"),
+        ("bools", r"^(?:redundant|suspect) (?:and|or): "),
+        ("composites", r"composite literal uses unkeyed fields$"),
+        ("loopclosure", r"^loop variable \w+ captured by func literal$"),
+        ("lostcancel", r"^the cancel function"),
+        ("nilfunc", r"^comparison of function \w+ [=!]= nil is always"),
+        ("shift", r"too small for shift of"),
+        ("stdmethods", r"^method \S+ should have signature"),
+        ("structtag", r"struct field tag"),
+        ("unreachable", r"^unreachable code$"),
+        ("unsafeptr", r"^possible misuse of unsafe\.Pointer$"),
+        ("httpresponse", r"^using \w+ before checking for errors$"),
+        ("atomic", r"^direct assignment to atomic value$"),
+        ("errorsas", r"^second argument to errors\.As"),
+        ("stringintconv", r"^conversion from \S+ to string yields a string of one rune"),
+        ("ifaceassert", r"^impossible type assertion"),
+        ("buildtag", r"\+build |//go:build"),
+        ("testinggoroutine", r"from a non-test goroutine$"),
+    )
+)
+GOROOT_NOTE = re.compile(r"(?<=is not in GOROOT) \((?:/|[A-Za-z]:)[^)]*\)$")
+CARET = re.compile(r"^\s*\^$")
+VET_HINT = re.compile(r"\bgo vet\b|\bvet\b")
+_NAMED = re.compile(r"\(\?P<\w+>")
+
+
+def _one_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One trigger from line patterns that all start at `^`: a single leading `^` (so `search` never
+    scans along the line) and no group names (the patterns share them; start() re-matches exactly)."""
+    return re.compile(
+        "^(?:" + "|".join(_NAMED.sub("(?:", p.pattern).removeprefix("^") for p in patterns) + ")"
+    )
+
+
+class GoParser(Parser):
+    name = "go"
+    tools = ("go", "go-vet")
+    anchors = (LOC_COLON,)
+    trigger = _one_of(DIAG)
+
+    def __init__(self) -> None:
+        self.pending: Hit | None = None
+        self.command = False  # the continuation lines are a command to run ("to add it:")
+        self.excerpt = False  # golangci-lint shows the source line and a caret: not message text
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        self._flush(ctx)
+        d = DIAG.match(line)
+        if d is None:
+            return None
+        message = d.group("msg")
+        hit = Hit(tool="go", message=message, file=d.group("file"), line=to_int(d.group("line")))
+        hit.column = to_int(d.group("col"))
+        linter = LINTER.search(message) if "golangci-lint" in ctx.hint else None
+        analyzer = next((name for name, pattern in VET if pattern.search(message)), None)
+        if linter is not None:
+            hit.tool, hit.type, hit.rule = "go-vet", "lint", linter.group("linter")
+            hit.message = message[: linter.start()]
+        elif d.group("vet") is not None:
+            hit.tool, hit.type = "go-vet", _kind(message)  # vet's type checker: a compile error
+        elif analyzer is not None or VET_HINT.search(ctx.hint):
+            hit.tool, hit.type, hit.rule = "go-vet", "lint", analyzer
+        else:
+            hit.type = _kind(message)
+            # "(/usr/lib/go-1.19/src/x)" differs per machine; the "go get" command becomes the suggestion
+            hit.message = GOROOT_NOTE.sub("", message).removesuffix("; to add it:")
+        self.pending, self.command, self.excerpt = hit, message.endswith("to add it:"), linter is not None
+        return True
+
+    def more(self, line: str, ctx: Context) -> Status:
+        pending = self.pending
+        assert pending is not None
+        if line[:1] in ("\t", " ") and line.strip():
+            if self.excerpt:
+                return Status.MORE
+            if CARET.match(line):  # a linter's excerpt (golangci-lint without its name in the command)
+                pending.message = pending.message.rsplit("\n", 1)[0]
+                self.excerpt = True
+                return Status.MORE
+            if self.command:
+                pending.suggestion = line.strip()
+            elif pending.message.count("\n") < 5:
+                pending.message += "\n" + line.strip()
+            return Status.MORE
+        if self.excerpt and line and not self.trigger.match(line):
+            return Status.MORE  # an unindented source line (a top-level declaration) in the excerpt
+        self._flush(ctx)
+        return Status.REJECT
+
+    def finish(self, ctx: Context) -> None:
+        self._flush(ctx)
+
+    def _flush(self, ctx: Context) -> None:
+        hit, self.pending = self.pending, None
+        if hit is not None:
+            ctx.hit(hit)
+
+
+def _kind(message: str) -> str:
+    if IMPORT.search(message):
+        return "import_error"
+    if SYNTAX.match(message):
+        return "syntax_error"
+    return "compile_error"
+
+
+FAIL_LINE = re.compile(r"^(?P<indent> *)--- FAIL: (?P<test>\S+) \([\d.]+s\)$")
+RUN_LINE = re.compile(r"^=== (?:RUN|CONT|NAME) +(?P<test>\S+)$")
+LOG = re.compile(r"^(?P<indent> +)(?P<file>[^\s:][^:]*\.go):(?P<line>\d+): (?P<msg>.*)$")
+PKG = re.compile(r"^(?:FAIL|ok)\s+(?P<pkg>[^\s\[]+)(?:\s+\[[^\]]*\])?(?:\s+(?:[\d.]+s|\(cached\)).*)?$")
+PANIC = re.compile(r"^panic: (?P<msg>.+?)(?: \[recovered\])?$")
+TRACE = re.compile(
+    r"^(?:$|goroutine \d+ |\t|created by |\[signal |\.\.\.additional frames|panic: |\S+\(.*\)$)"
+)
+FRAME = re.compile(r"^\t(?P<file>\S+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$")
+TEST_FUNC = re.compile(r"\.(?P<test>Test\w*?)(?:\.func\d+)*\(")
+RUNTIME_FUNC = ("runtime.", "testing.", "panic(", "created by ")
+GOROOT = re.compile(r"/go(?:-?[\d.]+)?/src/|/x64/src/|/libexec/src/|/toolchain@")
+FAILURE_WORDS = re.compile(
+    r"\b(?:want|wanted|got|expected|fail\w*|error|unexpected|mismatch|should)\b|!=", re.I
+)
+MAX_LOGS = 10
+MAX_VERBOSE = 256
+
+
+@dataclass
+class _Test:
+    name: str
+    logs: list[Hit] = field(default_factory=list)
+
+
+class GoTestParser(Parser):
+    name = "go-test"
+    tools = ("go-test",)
+    anchors = (FAIL_UPPER, LOC_COLON, r"=== [RCN]", "panic: ")
+    trigger = _one_of(FAIL_LINE, RUN_LINE, LOG, PKG, PANIC)
+
+    def __init__(self) -> None:
+        self.current: str | None = None  # the test `go test -v` is running
+        self.vlogs: dict[str, list[Hit]] = {}  # -v: log lines seen before their test's FAIL line
+        self.tests: list[_Test] = []  # the FAIL lines of the open block
+        self.held: list[Hit] = []  # records waiting for their package line
+        self.panic: Hit | None = None
+        self.frame_func = ""
+        self.fallback: tuple[str, int | None] | None = None  # the first frame, when no user frame shows
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        if (run := RUN_LINE.match(line)) is not None:
+            self.current = run.group("test")
+            return False
+        if (pkg := PKG.match(line)) is not None:
+            self._release(ctx, pkg.group("pkg"))
+            return False
+        if (fail := FAIL_LINE.match(line)) is not None:
+            self.tests = [_Test(fail.group("test"))]
+            return True
+        if (log := LOG.match(line)) is not None:
+            if self.current is None:
+                return None
+            self.tests = []
+            self._log(log, self._vlog(self.current))
+            return True
+        if (panic := PANIC.match(line)) is not None:
+            self.tests = []
+            self._start_panic(panic)
+            return True
+        return None
+
+    def more(self, line: str, ctx: Context) -> Status:
+        if self.panic is not None:
+            if line.startswith("exit status "):
+                self._end_block()
+                return Status.DONE
+            if TRACE.match(line) and not PKG.match(line):
+                self._frame(line)
+                return Status.MORE
+        elif (fail := FAIL_LINE.match(line)) is not None:
+            self.tests.append(_Test(fail.group("test")))
+            return Status.MORE
+        elif (log := LOG.match(line)) is not None:
+            logs = self.tests[-1].logs if self.tests else self._vlog(self.current or "")
+            self._log(log, logs)
+            return Status.MORE
+        elif line[:1] == " " and line.strip() and not line.lstrip().startswith("--- "):
+            self._continue(line)
+            return Status.MORE
+        elif (panic := PANIC.match(line)) is not None:
+            self._start_panic(panic)
+            return Status.MORE
+        self._end_block()
+        return Status.REJECT
+
+    def finish(self, ctx: Context) -> None:
+        self._end_block()
+        self._release(ctx, None)
+
+    # -- log lines and FAIL blocks ----------------------------------------------------------------
+    def _log(self, m: re.Match[str], logs: list[Hit]) -> None:
+        if len(logs) < MAX_LOGS:
+            logs.append(
+                Hit(
+                    tool="go-test",
+                    message=m.group("msg"),
+                    type="test_failure",
+                    file=m.group("file"),
+                    line=to_int(m.group("line")),
+                )
+            )
+
+    def _vlog(self, test: str) -> list[Hit]:
+        if test not in self.vlogs and len(self.vlogs) >= MAX_VERBOSE:
+            del self.vlogs[next(iter(self.vlogs))]  # passing tests' t.Log output: keep memory bounded
+        return self.vlogs.setdefault(test, [])
+
+    def _continue(self, line: str) -> None:
+        """A deeper-indented line continues the last log message (t.Errorf("a\\nb"))."""
+        logs = self.tests[-1].logs if self.tests else self.vlogs.get(self.current or "", [])
+        if logs and logs[-1].message.count("\n") < MAX_LOGS:
+            logs[-1].message += "\n" + line.strip()
+
+    def _end_block(self) -> None:
+        tests, self.tests = self.tests, []
+        names = [t.name for t in tests]
+        if self.panic is not None and self.panic.test is None and tests:
+            self.panic.test = tests[-1].name  # its FAIL line came right before the panic
+        for test in tests:
+            logs = test.logs or self.vlogs.pop(test.name, [])
+            if self.panic is not None and self.panic.test == test.name:
+                continue  # the panic is this test's record
+            if not logs and any(n.startswith(test.name + "/") for n in names):
+                continue  # a parent that failed only through its subtests
+            first = _failing(logs) or Hit(tool="go-test", message="test failed", type="test_failure")
+            first.message = "\n".join(log.message for log in logs) or first.message
+            first.test = test.name
+            self.held.append(first)
+        if self.panic is not None:
+            self._end_panic()
+
+    def _release(self, ctx: Context, pkg: str | None) -> None:
+        held, self.held = self.held, []
+        for hit in held:
+            if pkg is not None and hit.file and "/" not in hit.file.replace("\\", "/"):
+                hit.cwd = "/" + pkg  # go test prints files relative to the package directory
+            ctx.hit(hit)
+        if pkg is not None:
+            self.vlogs, self.current = {}, None
+
+    # -- panics -----------------------------------------------------------------------------------
+    def _start_panic(self, m: re.Match[str]) -> None:
+        self.panic = Hit(tool="go-test", message=m.group("msg"), type="test_failure")
+        self.frame_func, self.fallback = "", None
+
+    def _frame(self, line: str) -> None:
+        panic = self.panic
+        assert panic is not None
+        frame = FRAME.match(line)
+        if frame is None:
+            if line and line[0] not in "\t[" and not line.startswith(("goroutine ", "panic: ")):
+                self.frame_func = line
+                found = TEST_FUNC.search(line)
+                if found is not None and panic.test is None:
+                    panic.test = found.group("test")
+            return
+        where = (frame.group("file"), to_int(frame.group("line")))
+        if self.fallback is None:
+            self.fallback = where
+        func = self.frame_func
+        user = not func.startswith(RUNTIME_FUNC) and not (GOROOT.search(where[0]) and _stdlib(func))
+        if panic.file is None and user:
+            panic.file, panic.line = where
+
+    def _end_panic(self) -> None:
+        panic, self.panic = self.panic, None
+        if panic is None:
+            return
+        if panic.file is None and self.fallback is not None:
+            panic.file, panic.line = self.fallback
+        if panic.test is None:
+            panic.type = "unknown"  # a crashed program, not a test
+        self.held.append(panic)  # keeps the package's records in order; its frame path is absolute
+
+
+def _stdlib(func: str) -> bool:
+    """Standard-library import paths have no dot in their first element ("net/http", "fmt");
+    modules do ("example.com/x"). `main` looks like the former, so callers also check the file."""
+    head = func.split("/", 1)[0] if "/" in func.split("(", 1)[0] else func.split(".", 1)[0]
+    return "." not in head
+
+
+def _failing(logs: list[Hit]) -> Hit | None:
+    """t.Log and t.Error print alike: locate the record at the first line that reads like a failure,
+    else at the last one (t.Fatal ends the test)."""
+    if not logs:
+        return None
+    located = next((log for log in logs if FAILURE_WORDS.search(log.message)), logs[-1])
+    first = logs[0]
+    first.file, first.line = located.file, located.line
+    return first
+
+
+PARSERS: tuple[type[Parser], ...] = (GoParser, GoTestParser)

@@ -1,7 +1,343 @@
-"""(being written)"""
+"""rustc (through cargo build/check), clippy, cargo's own errors, and `cargo test` failures.
+
+A rustc diagnostic is a header (`error[E0425]: cannot find value …`) followed by ` --> file:line:col`,
+a gutter of `|` lines, `= note:`/`= help:` lines and a blank line. A bare `error: …` header is what git,
+pip and others print too, so it is claimed only with evidence (an error code, a cargo/rustc/clippy
+command, or rust output earlier in the stream); otherwise the parser declines it, remembers it, and
+claims it when the very next anchored line turns out to be its ` --> ` location.
+
+The tool is the program that spoke: `clippy` when the lint is `clippy::…` (rule from the
+`#[warn(clippy::x)]` note, the `-D clippy::x` note or the lint URL), `cargo` for Cargo.toml and
+resolution errors, `rustc` otherwise (rule: the error code, or the lint named in `#[warn(lint)]`).
+cargo's closing lines ("could not compile", "aborting due to", "generated N warnings") are swallowed.
+
+`cargo test` failures (tool `cargo-test`): the `---- name stdout ----` section holds the panic
+(`thread 'name' panicked at file:line:col:` and the message lines), "test did not panic as expected" or
+a returned `Error: …`; with --nocapture the panic line stands alone and the thread names the test. The
+`failures:` list that follows only repeats names and makes no records.
+"""
 
 from __future__ import annotations
 
-from .base import Parser
+import re
 
-PARSERS: tuple[type[Parser], ...] = ()
+from .base import ERROR_WORD, LOC_COLON, Context, Hit, Parser, Status, to_int
+
+HEADER = re.compile(r"^(?P<sev>error|warning)(?:\[(?P<code>[A-Z]*\d+)\])?: (?P<msg>.+)$")
+ARROW = re.compile(r"^ *--> (?P<file>.+?):(?P<line>\d+):(?P<col>\d+)$")
+SHORT = re.compile(
+    r"^(?P<file>(?:[A-Za-z]:)?[^:\s][^:]*?\.rs):(?P<line>\d+):(?P<col>\d+): "
+    r"(?P<sev>error|warning)(?:\[(?P<code>[A-Z]*\d+)\])?: (?P<msg>.+)$"
+)
+NOISE = re.compile(
+    r"^(?:could not compile |aborting due to |build failed|test failed, to rerun|\d+ warnings? emitted"
+    r"|`[^`]+` \(.+\) generated \d+ warnings?|Some errors have detailed)"
+)
+BLOCK_LINE = re.compile(r"^ *(?:\d+ *)?(?:\||\.\.\.$|::: |\d+ [+~-] )|^\s*\d+ *$")
+SUB = re.compile(r"^ *(?:= )?(?P<kind>help|note)(?:\[\w+\])?: (?P<text>.*)$")
+INLINE_HELP = re.compile(r"[\^-] help: (?P<text>.+)$")
+ADDED = re.compile(r"^ *\d+ *\+ (?P<code>.*)$")
+LINT_ATTR = re.compile(r"#\[(?:warn|deny|forbid)\((?P<lint>[\w:]+)\)\]")
+LINT_FLAG = re.compile(r"`-[DWF] (?P<lint>[\w:-]+)` implied")
+CLIPPY_URL = re.compile(r"rust-clippy/.*#(?P<lint>\w+)")
+RUST_HINT = re.compile(r"\b(?:cargo|rustc|clippy|cross)\b")
+IMPORT_CODES = frozenset({"E0432", "E0433", "E0463", "E0583"})
+SYNTAX = re.compile(
+    r"^(?:expected |unexpected |mismatched closing|this file contains an unclosed|unterminated)"
+)
+DEPENDENCY = re.compile(
+    r"no matching (?:package|version)|failed to select a version|failed to (?:download|fetch|load source)"
+    r"|failed to get `[^`]+` as a dependency|could not find `[^`]+` in registry"
+)
+_NAMED = re.compile(r"\(\?P<\w+>")
+
+
+def _one_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One trigger from line patterns that all start at `^`: a single leading `^` (so `search` never
+    scans along the line) and no group names (the patterns share them; start() re-matches exactly)."""
+    return re.compile(
+        "^(?:" + "|".join(_NAMED.sub("(?:", p.pattern).removeprefix("^") for p in patterns) + ")"
+    )
+
+
+class RustcParser(Parser):
+    name = "rustc"
+    tools = ("rustc", "cargo", "clippy")
+    anchors = (ERROR_WORD, "warning", LOC_COLON)
+    trigger = _one_of(HEADER, ARROW, SHORT)
+
+    def __init__(self) -> None:
+        self.pending: Hit | None = None
+        self.stash: re.Match[str] | None = None  # a declined bare header, in case its ` --> ` follows
+        self.seen = False  # the stream has shown rustc output: bare headers are ours from now on
+        self.helps: list[str] = []
+        self.blank = False  # the block's closing blank line was seen
+        self.cause = False  # inside cargo's "Caused by:" chain
+        self.diff = False  # the last help may be followed by the suggested code
+        self.gutter = False  # rustc draws `|` and `= note:` lines; cargo's own errors are plain text
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        short = SHORT.match(line)
+        if short is not None:
+            self._open(short, ctx)
+            assert self.pending is not None
+            self.pending.file, self.pending.line = short.group("file"), to_int(short.group("line"))
+            self.pending.column = to_int(short.group("col"))
+            self._flush(ctx, short=True)
+            return False
+        arrow = ARROW.match(line)
+        if arrow is not None:
+            header, self.stash = self.stash, None
+            if header is None:
+                return None
+            self._open(header, ctx)
+            self._locate(arrow)
+            self.seen = True
+            return True
+        header = HEADER.match(line)
+        if header is None:
+            return None
+        if NOISE.match(header.group("msg")):
+            return False
+        if header.group("code") or self.seen or RUST_HINT.search(ctx.hint):
+            self._open(header, ctx)
+            self.seen = True
+            return True
+        self.stash = header
+        return None
+
+    def more(self, line: str, ctx: Context) -> Status:
+        pending = self.pending
+        assert pending is not None
+        if not line.strip():
+            self.blank = True
+            return Status.MORE
+        if self.blank and not self.cause:
+            if line.rstrip() != "Caused by:":
+                self._flush(ctx)
+                return Status.REJECT
+            self.cause = True
+            return Status.MORE
+        if self.cause:
+            if line.rstrip() == "Caused by:":
+                return Status.MORE
+            if not line.startswith(" "):
+                self._flush(ctx)
+                return Status.REJECT
+            if self.blank:  # the first line of each cause; the last one is the root
+                pending.message += ": " + line.strip()
+                self.blank = False
+            return Status.MORE
+        arrow = ARROW.match(line)
+        if arrow is not None:
+            if pending.file is None:
+                self._locate(arrow)
+            return Status.MORE
+        sub = SUB.match(line)
+        if sub is not None:
+            self.gutter = True
+            self._sub(sub.group("kind"), sub.group("text"))
+            return Status.MORE
+        if BLOCK_LINE.match(line):
+            self.gutter = True
+            self._excerpt(line)
+            return Status.MORE
+        if pending.file is None and not HEADER.match(line):
+            return Status.MORE  # the free text of a cargo error
+        self._flush(ctx)
+        return Status.REJECT
+
+    def finish(self, ctx: Context) -> None:
+        self._flush(ctx)
+        self.stash = None
+
+    def _open(self, m: re.Match[str], ctx: Context) -> None:
+        code = m.group("code")
+        self.pending = Hit(tool="", message=m.group("msg"), severity=m.group("sev"), rule=code, cwd=ctx.cwd)
+        self.helps, self.blank, self.cause, self.diff, self.gutter = [], False, False, False, False
+
+    def _locate(self, arrow: re.Match[str]) -> None:
+        assert self.pending is not None
+        self.pending.file = arrow.group("file")
+        self.pending.line, self.pending.column = to_int(arrow.group("line")), to_int(arrow.group("col"))
+
+    def _sub(self, kind: str, text: str) -> None:
+        pending = self.pending
+        assert pending is not None
+        if pending.rule is None:
+            found = LINT_ATTR.search(text) or LINT_FLAG.search(text) or CLIPPY_URL.search(text)
+            if found is not None:
+                lint = found.group("lint").replace("-", "_")
+                if found.re is CLIPPY_URL:
+                    lint = "clippy::" + lint
+                pending.rule = lint
+        if kind == "help" and "for further information visit" not in text and "to override" not in text:
+            self.helps.append(text)
+            self.diff = True
+
+    def _excerpt(self, line: str) -> None:
+        """Labels carry help too ("^^^ help: prefix it with an underscore"); a help's diff shows the fix."""
+        inline = INLINE_HELP.search(line)
+        if inline is not None:
+            self.helps.append(inline.group("text"))
+        added = ADDED.match(line)
+        if added is not None and self.diff and self.helps:
+            self.helps[-1] += "\n" + added.group("code").strip()
+            self.diff = False
+
+    def _flush(self, ctx: Context, short: bool = False) -> None:
+        hit, self.pending = self.pending, None
+        if hit is None:
+            return
+        code = hit.rule if hit.rule and hit.rule[0] == "E" and hit.rule[1:].isdigit() else None
+        if (hit.rule or "").startswith("clippy::") or (short and "clippy" in ctx.hint and code is None):
+            hit.tool, hit.type = "clippy", "lint"
+        elif (hit.file is None and not self.gutter) or (hit.file or "").rsplit("/", 1)[-1] == "Cargo.toml":
+            hit.tool = "cargo"
+            hit.type = "dependency" if DEPENDENCY.search(hit.message) else "compile_error"
+        else:
+            hit.tool = "rustc"
+            if code in IMPORT_CODES:
+                hit.type = "import_error"
+            elif code is None and hit.severity == "error" and SYNTAX.match(hit.message):
+                hit.type = "syntax_error"
+            else:
+                hit.type = "compile_error"
+        if self.helps:
+            hit.suggestion = "\n".join(self.helps[:5])
+        ctx.hit(hit)
+
+
+SECTION = re.compile(r"^---- (?P<test>.+) stdout ----$")
+PANIC = re.compile(
+    r"^thread '(?P<thread>[^']*)'(?: \(\d+\))? panicked at (?P<file>.+?):(?P<line>\d+):(?P<col>\d+):$"
+)
+OLD_PANIC = re.compile(r"^thread '(?P<thread>[^']*)' panicked at '(?P<msg>.*)$")  # rust < 1.73
+OLD_CLOSE = re.compile(r"^(?P<msg>.*)', (?P<file>[^\s,]+?):(?P<line>\d+):(?P<col>\d+)$")
+NO_PANIC = re.compile(
+    r"^note: test did not panic as expected(?: at (?P<file>.+?):(?P<line>\d+):(?P<col>\d+))?"
+)
+RETURNED = re.compile(r"^Error: (?P<msg>.+)$")
+MESSAGE_END = re.compile(
+    r"^(?:$|stack backtrace:|note: |---- |failures:|test .* \.\.\. |\S+ --- FAILED$|thread ')"
+)
+BACKTRACE = re.compile(r"^(?: +\d+: | +at |stack backtrace:|note: (?:run with|Some details))")
+MAX_MESSAGE_LINES = 20
+
+
+class CargoTestParser(Parser):
+    name = "cargo-test"
+    tools = ("cargo-test",)
+    anchors = ("stdout ----", "panicked at")
+    trigger = re.compile(r"^(?:---- .+ stdout ----$|thread '[^']*'(?: \(\d+\))? panicked at )")
+
+    def __init__(self) -> None:
+        self.pending: Hit | None = None
+        self.section = False  # inside a `---- name stdout ----` section (captured output)
+        self.reading = False  # collecting the panic message lines
+        self.quoted = False  # …of an old-style panic, up to the closing `', file:line:col`
+        self.lines: list[str] = []
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        self._flush(ctx)
+        section = SECTION.match(line)
+        if section is not None:
+            self.pending = Hit(tool="cargo-test", message="", type="test_failure", test=section.group("test"))
+            self.section = True
+            return True
+        self.pending = Hit(tool="cargo-test", message="", type="test_failure")
+        if not self._panic(line):
+            self.pending = None
+            return None
+        return True
+
+    def more(self, line: str, ctx: Context) -> Status:
+        pending = self.pending
+        assert pending is not None
+        if self.quoted:
+            self._quoted(line)
+            return Status.MORE
+        if self.reading:
+            if not MESSAGE_END.match(line) and len(self.lines) < MAX_MESSAGE_LINES:
+                self.lines.append(line)
+                return Status.MORE
+            self.reading = False
+        if SECTION.match(line):
+            self._flush(ctx)
+            return Status.REJECT
+        if pending.file is None and self._panic(line):
+            return Status.MORE
+        if self.section:
+            return self._in_section(line, ctx)
+        if BACKTRACE.match(line):
+            return Status.MORE
+        self._flush(ctx)
+        return Status.REJECT
+
+    def finish(self, ctx: Context) -> None:
+        self._flush(ctx)
+
+    def _in_section(self, line: str, ctx: Context) -> Status:
+        pending = self.pending
+        assert pending is not None
+        if line.startswith(("failures:", "test result:")):
+            self._flush(ctx)
+            return Status.DONE
+        no_panic = NO_PANIC.match(line)
+        if no_panic is not None and pending.file is None:
+            self.lines = ["test did not panic as expected"]
+            self._locate(no_panic)
+        returned = RETURNED.match(line) or HEADER.match(line)  # a returned Err, a doctest that won't compile
+        if returned is not None and not self.lines:
+            self.lines = [returned.group("msg")]
+        arrow = ARROW.match(line)
+        if arrow is not None and pending.file is None and self.lines:
+            self._locate(arrow)
+        return Status.MORE  # whatever else the test printed
+
+    def _panic(self, line: str) -> bool:
+        m = PANIC.match(line) or OLD_PANIC.match(line)
+        if m is None:
+            return False
+        pending = self.pending
+        assert pending is not None
+        if pending.test is None and m.group("thread") not in ("main", "<unnamed>"):
+            pending.test = m.group("thread")
+        self.lines = []
+        if m.re is PANIC:
+            self._locate(m)
+            self.reading = True
+        else:
+            self.quoted = True
+            self._quoted(m.group("msg"))
+        return True
+
+    def _quoted(self, text: str) -> None:
+        close = OLD_CLOSE.match(text)
+        if len(self.lines) < MAX_MESSAGE_LINES:
+            self.lines.append(text if close is None else close.group("msg"))
+        if close is not None:
+            self.quoted = False
+            self._locate(close)
+
+    def _locate(self, m: re.Match[str]) -> None:
+        pending = self.pending
+        assert pending is not None
+        pending.file, pending.line, pending.column = (
+            m.group("file"),
+            to_int(m.group("line")),
+            to_int(m.group("col")),
+        )
+
+    def _flush(self, ctx: Context) -> None:
+        hit, self.pending = self.pending, None
+        if hit is None:
+            return
+        hit.message = "\n".join(self.lines).strip() or "test failed"
+        if hit.test is None:
+            hit.type = "unknown"  # a panic outside any test (a binary, a build script)
+        self.lines, self.reading, self.quoted, self.section = [], False, False, False
+        ctx.hit(hit)
+
+
+PARSERS: tuple[type[Parser], ...] = (RustcParser, CargoTestParser)
