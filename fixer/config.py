@@ -116,9 +116,9 @@ class Config(_Model):
     flaky_rerun: bool = Field(False, description="rerun the failed command once before fixing")
     verify: str | None = Field(None, description="verify command; default: the failed task's command")
     verify_timeout_s: float = Field(1800, gt=0)
-    diff: DiffGuardConfig = Field(default_factory=DiffGuardConfig)
-    commit: CommitConfig = Field(default_factory=CommitConfig)
-    anthropic: AnthropicConfig = Field(default_factory=AnthropicConfig)
+    diff: DiffGuardConfig = Field(default_factory=lambda: DiffGuardConfig())
+    commit: CommitConfig = Field(default_factory=lambda: CommitConfig())
+    anthropic: AnthropicConfig = Field(default_factory=lambda: AnthropicConfig())
 
     @property
     def fixable_types(self) -> set[str]:

@@ -64,7 +64,7 @@ def _run(job: Run, redactor: Redactor) -> Outcome:
     fingerprints = sorted({r.fingerprint for r in records if r.severity == "error"})
     base = dict(records_in=len(records), fingerprints=fingerprints, details=list(warnings))
 
-    stop = guard.check(facts, config, repo)
+    stop = guard.check(facts, config, repo, redact=redactor.redact)
     if stop:
         return _stop(stop, **base)
     attempt, stop = ledger.check(repo, config, fingerprints, facts.default_branch)
@@ -141,8 +141,9 @@ def _deliver(job: Run, facts: Facts, patch: Patch, attempt: int, fingerprints: l
     repo, config = job.repo, job.config
     fixed = patch.fixed_fingerprints or fingerprints
     sha = commit.make_commit(repo, patch, attempt, fixed, facts.build_url, config, redact=redactor.redact)
-    published = push.publish(repo, config.mode, config.remote, facts.branch or "", facts.commit or "", config,
-                             str(repo / ".selfheal" / "fix.patch"))
+    branch = guard.target_branch(facts, config, repo) or ""  # the guard has already refused an empty one
+    published = push.publish(repo, config.mode, config.remote, branch, facts.commit or "", config,
+                             str(repo / ".selfheal" / "fix.patch"), redact=redactor.redact)
     common = dict(engine=patch.engine, commit=sha, verify=info, tokens=tokens, dollars=round(dollars, 4),
                   records_fixed=len(fixed), **base)
     if isinstance(published, Stop):

@@ -16,12 +16,12 @@ from emitter.scan import scan_bytes
 
 from ..config import Config
 from ..context import Failure, VerifyResult
-from ..proc import run
+from ..proc import run, shell_argv
 
 
 def verify_command(failure: Failure, config: Config) -> list[str]:
     if config.verify:
-        return ["bash", "-c", config.verify]
+        return shell_argv(config.verify)
     return list(failure.command)
 
 
