@@ -85,7 +85,7 @@ def build_report(inp: Inputs, root: str, env: Mapping[str, str]) -> Report:
             except Exception as exc:  # a reader bug must not cost the report
                 found, problem = [], f"{path}: {type(exc).__name__}: {exc}"
             hits.extend(found)
-            sources.append(SourceFile(kind=kind, path=path, records=len(found), error=problem))  # type: ignore[arg-type]
+            sources.append(SourceFile(kind=kind, path=path, records=len(found), error=problem))
             if problem:
                 warnings.append(problem)
     merged = merge(hits, inp.task, PathResolver(root), max_records=inp.max_records)

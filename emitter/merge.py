@@ -41,7 +41,7 @@ def to_record(hit: Hit, task: str, paths: PathResolver, max_message: int) -> tup
         # tools print absolute or cwd-relative paths; the fixer runs the command from the repo root
         fix.command = [file if arg == hit.file else arg for arg in fix.command]
     record = Record(
-        type=hit.type,  # type: ignore[arg-type]
+        type=hit.type,
         task=task,
         tool=hit.tool,
         file=file,
@@ -50,13 +50,13 @@ def to_record(hit: Hit, task: str, paths: PathResolver, max_message: int) -> tup
         column=one_based(hit.column, hit.base),
         end_line=one_based(hit.end_line, 1),
         end_column=one_based(hit.end_column, hit.base),
-        severity=severity(hit.tool, hit.severity),  # type: ignore[arg-type]
+        severity=severity(hit.tool, hit.severity),
         rule=hit.rule,
         message=message,
         suggestion=hit.suggestion,
         test=hit.test,
         fingerprint=fingerprint(hit.tool, hit.rule, file, message, hit.test),
-        source=hit.source,  # type: ignore[arg-type]
+        source=hit.source,
         fix=fix,
     )
     return record, truncated
