@@ -20,7 +20,7 @@ from .severity import severity
 MAX_RECORDS = 1000
 MAX_MESSAGE = 4000
 _RANK = {"error": 0, "warning": 1, "note": 2}
-_TEST_LEAF = re.compile(r"[^:.\s/]+(?:\[.*\])?$")
+_TEST_LEAF = re.compile(r"[^:.\s/]+(?:\[.*\])?(?: .*)?$")  # name, [params], then subtest text
 
 
 @dataclass
