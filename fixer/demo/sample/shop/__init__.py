@@ -1,0 +1,1 @@
+"""A tiny shop: enough code for a build to break in realistic ways."""
