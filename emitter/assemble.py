@@ -78,7 +78,10 @@ def build_report(inp: Inputs, root: str, env: Mapping[str, str]) -> Report:
     hits = list(inp.log_hits)
     sources = [SourceFile(kind="log", path=name, records=0) for name in inp.log_names]
     warnings = list(inp.warnings)
-    for kind, files, reader in (("junit", inp.junit_files, read_junit), ("sarif", inp.sarif_files, read_sarif)):
+    for kind, files, reader in (
+        ("junit", inp.junit_files, read_junit),
+        ("sarif", inp.sarif_files, read_sarif),
+    ):
         for path in files:
             try:
                 found, problem = reader(path)

@@ -36,7 +36,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def _inputs(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--junit", action="append", default=[], metavar="GLOB", help="JUnit XML files (repeatable)")
+    p.add_argument(
+        "--junit", action="append", default=[], metavar="GLOB", help="JUnit XML files (repeatable)"
+    )
     p.add_argument("--sarif", action="append", default=[], metavar="GLOB", help="SARIF files (repeatable)")
     p.add_argument(
         "--format",

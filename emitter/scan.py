@@ -36,7 +36,11 @@ class Scanner:
     """Scans one output stream. Feed it chunks in order, then call `finish`."""
 
     def __init__(
-        self, parsers: Sequence[Parser], emit: Callable[[Hit], None], hint: str = "", dirs: list[str] | None = None
+        self,
+        parsers: Sequence[Parser],
+        emit: Callable[[Hit], None],
+        hint: str = "",
+        dirs: list[str] | None = None,
     ) -> None:
         self.parsers = list(parsers)
         # `dirs` may be shared between streams: make announces directories on stdout, compilers err on stderr
@@ -109,10 +113,7 @@ class Scanner:
             line = buf[start:end]
             if len(line) > MAX_LINE:
                 line = line[:MAX_LINE]
-            if self._dispatch(clean_line(line)):
-                pos = self._run_block(buf, end + 1, limit)
-            else:
-                pos = end + 1
+            pos = self._run_block(buf, end + 1, limit) if self._dispatch(clean_line(line)) else end + 1
 
     def _run_block(self, buf: bytes, pos: int, limit: int) -> int:
         """Shows lines to the parser in block mode; returns where normal scanning resumes."""

@@ -154,8 +154,12 @@ def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
     data[leaf] = value
 
 
-def load(root: str | Path, env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None,
-         path: str | Path | None = None) -> Config:
+def load(
+    root: str | Path,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    path: str | Path | None = None,
+) -> Config:
     """Builds the Config; a bad file or value raises UsageError with one readable line."""
     import yaml
 

@@ -63,7 +63,7 @@ def fix(args: argparse.Namespace) -> int:
         outcome = loop.run(job)
     except UsageError:
         raise
-    except Exception as exc:  # noqa: BLE001 - one line, not a traceback, for an internal failure
+    except Exception as exc:
         sys.stderr.write(f"selfheal: internal error: {type(exc).__name__}: {exc}\n")
         return EXIT_INTERNAL
     platform.publish(outcome, platform.facts(repo, os.environ, cfg.branch))

@@ -18,7 +18,7 @@ from emitter.report import Record
 from . import git
 from .config import Config
 from .context import Facts, Failure, Patch, Stop, VerifyResult
-from .engines import FixContext, engines_for
+from .engines import Engine, FixContext, engines_for
 from .outcome import Outcome, VerifyInfo
 from .platforms import Platform
 from .secrets import child_env
@@ -34,6 +34,7 @@ class Run:
     report_paths: list[str] = field(default_factory=list)
     outcome_path: str | None = None
     dry_run: bool = False
+    engines: list[Engine] | None = None  # default: config.engine's order
 
 
 def run(job: Run) -> Outcome:
@@ -102,7 +103,9 @@ def _run(job: Run, redactor: Redactor) -> Outcome:
     failure = failures[0]
     if verdict.infra and not verdict.fixable and not verdict.out_of_policy:
         line = job.platform.retry(failure, stripped)
-        return known.outcome("infra_retry", f"infrastructure failure: {classify.describe(verdict.infra[0])}", line)
+        return known.outcome(
+            "infra_retry", f"infrastructure failure: {classify.describe(verdict.infra[0])}", line
+        )
     if config.flaky_rerun and verify.verify(repo, failure, config, stripped).ok:
         line = job.platform.retry(failure, stripped)
         return known.outcome("flaky", "the failed command passed when rerun untouched", line)
@@ -117,16 +120,31 @@ def _run(job: Run, redactor: Redactor) -> Outcome:
     return _fix(job, facts, failure, verdict.fixable, known, stripped, redactor)
 
 
-def _fix(job: Run, facts: Facts, failure: Failure, fixable: list[Record], known: Known,
-         stripped: dict[str, str], redactor: Redactor) -> Outcome:
+def _fix(
+    job: Run,
+    facts: Facts,
+    failure: Failure,
+    fixable: list[Record],
+    known: Known,
+    stripped: dict[str, str],
+    redactor: Redactor,
+) -> Outcome:
     repo, config = job.repo, job.config
 
     def run_verify() -> VerifyResult:
         return verify.verify(repo, failure, config, stripped)
 
-    ctx = FixContext(repo=repo, failure=failure, records=fixable, config=config, env=job.env,
-                     child_env=stripped, verify=run_verify, redact=redactor.redact)
-    for engine in engines_for(config.engine):
+    ctx = FixContext(
+        repo=repo,
+        failure=failure,
+        records=fixable,
+        config=config,
+        env=job.env,
+        child_env=stripped,
+        verify=run_verify,
+        redact=redactor.redact,
+    )
+    for engine in job.engines if job.engines is not None else engines_for(config.engine):
         reason = engine.available(ctx)
         if reason:
             known.details.append(f"{engine.name}: unavailable ({reason})")
@@ -145,11 +163,17 @@ def _fix(job: Run, facts: Facts, failure: Failure, fixable: list[Record], known:
             git.reset_hard(repo)
             continue
         checked = run_verify()
-        info = VerifyInfo(ok=checked.ok, command=checked.command, exit_code=checked.exit_code,
-                          remaining=len(checked.remaining), duration_s=round(checked.duration_s, 3))
+        info = VerifyInfo(
+            ok=checked.ok,
+            command=checked.command,
+            exit_code=checked.exit_code,
+            remaining=len(checked.remaining),
+            duration_s=round(checked.duration_s, 3),
+        )
         if not checked.ok and config.mode == "push":
             known.details.append(
-                f"{engine.name}: fix did not verify ({checked.detail}, {len(checked.remaining)} error(s) left)")
+                f"{engine.name}: fix did not verify ({checked.detail}, {len(checked.remaining)} error(s) left)"
+            )
             known.details.extend(f"  {classify.describe(r)}" for r in checked.remaining[:5])
             git.reset_hard(repo)
             continue
@@ -157,19 +181,34 @@ def _fix(job: Run, facts: Facts, failure: Failure, fixable: list[Record], known:
     return known.outcome("escalated", "no engine produced a verified fix")
 
 
-def _deliver(job: Run, facts: Facts, patch: Patch, known: Known, info: VerifyInfo, redactor: Redactor) -> Outcome:
+def _deliver(
+    job: Run, facts: Facts, patch: Patch, known: Known, info: VerifyInfo, redactor: Redactor
+) -> Outcome:
     repo, config = job.repo, job.config
     fixed = patch.fixed_fingerprints or known.fingerprints
-    sha = commit.make_commit(repo, patch, known.attempt, fixed, facts.build_url, config, redact=redactor.redact)
+    sha = commit.make_commit(
+        repo, patch, known.attempt, fixed, facts.build_url, config, redact=redactor.redact
+    )
     branch = guard.target_branch(facts, config, repo) or ""  # the guard has already refused an empty one
-    published = push.publish(repo, config.mode, config.remote, branch, facts.commit or "", config,
-                             str(repo / ".selfheal" / "fix.patch"), redact=redactor.redact)
+    published = push.publish(
+        repo,
+        config.mode,
+        config.remote,
+        branch,
+        facts.commit or "",
+        config,
+        str(repo / ".selfheal" / "fix.patch"),
+        redact=redactor.redact,
+    )
     common: dict[str, Any] = dict(engine=patch.engine, commit=sha, verify=info, records_fixed=len(fixed))
     if isinstance(published, Stop):
         return known.stop(published, *patch.summary, **common)
     common.update(pushed_ref=published.pushed_ref, patch_file=published.patch_file)
     if not info.ok:  # branch/patch mode: an unverified fix goes to a human, never to the failing branch
-        return known.outcome("escalated", "fix did not verify; handed over for review", *patch.summary, **common)
+        return known.outcome(
+            "escalated", "fix did not verify; handed over for review", *patch.summary, **common
+        )
     where = published.pushed_ref or published.patch_file or "committed locally"
-    return known.outcome("fixed", f"{len(patch.summary) or len(fixed)} fix(es) verified; {where}", *patch.summary,
-                         **common)
+    return known.outcome(
+        "fixed", f"{len(patch.summary) or len(fixed)} fix(es) verified; {where}", *patch.summary, **common
+    )

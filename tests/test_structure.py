@@ -45,7 +45,9 @@ def test_every_tool_has_a_real_fixture_with_expected_records(tool: str) -> None:
     produced = set()
     for d in dirs:
         assert (d / "output.txt").is_file(), f"{d}: output.txt missing"
-        assert (d / "run.sh").is_file() or (d / "HANDWRITTEN").is_file(), f"{d}: run.sh (or HANDWRITTEN) missing"
+        assert (d / "run.sh").is_file() or (d / "HANDWRITTEN").is_file(), (
+            f"{d}: run.sh (or HANDWRITTEN) missing"
+        )
         records = json.loads((d / "expected.json").read_text())
         produced |= {r["tool"] for r in records}
     assert tool in produced, f"no fixture of {tool} expects a record from {tool}"

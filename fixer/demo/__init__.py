@@ -23,8 +23,12 @@ from pathlib import Path
 SAMPLE = Path(__file__).resolve().parent / "sample"
 CHECK = [sys.executable, "-m", "unittest", "discover", "-s", "tests", "-t", "."]
 SELFHEAL = [sys.executable, "-m", "fixer.cli"]
-IDENTITY = {"GIT_AUTHOR_NAME": "Dana Developer", "GIT_AUTHOR_EMAIL": "dana@example.com",
-            "GIT_COMMITTER_NAME": "Dana Developer", "GIT_COMMITTER_EMAIL": "dana@example.com"}
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "Dana Developer",
+    "GIT_AUTHOR_EMAIL": "dana@example.com",
+    "GIT_COMMITTER_NAME": "Dana Developer",
+    "GIT_COMMITTER_EMAIL": "dana@example.com",
+}
 
 
 @dataclass
@@ -40,13 +44,16 @@ def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env.update(IDENTITY)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(Path(__file__).resolve().parents[2]),
-                                                     env.get("PYTHONPATH", "")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH", "")) if p
+    )
     return env
 
 
 def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, env=_env(), capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=_env(), capture_output=True, text=True, check=True
+    ).stdout
 
 
 def _say(text: str = "") -> None:
@@ -106,7 +113,9 @@ def run_check(work: Path, steps: list[Step], label: str) -> int:
     if proc.returncode == 0:
         _say(f"   ✔ green: exit 0 in {seconds:.2f} s")
     else:
-        _say(f"   ✖ red: exit {proc.returncode} in {seconds:.2f} s — {len(records)} error record(s) in .selfheal/unit-tests.json")
+        _say(
+            f"   ✖ red: exit {proc.returncode} in {seconds:.2f} s — {len(records)} error record(s) in .selfheal/unit-tests.json"
+        )
         for r in records:
             where = f"{r.get('file')}:{r.get('line')}" + (f":{r['column']}" if r.get("column") else "")
             _say(f"     {where}  [{r.get('type')}] {str(r.get('message')).splitlines()[0][:90]}")
@@ -143,8 +152,11 @@ def main() -> int:
 
         _say("\n3. CI builds origin's new head on a fresh clone")
         clone = base / "ci-clone"
-        subprocess.run(["git", "clone", "--quiet", "-b", "feature/parcel-sizes", str(origin), str(clone)],
-                       check=True, env=_env())
+        subprocess.run(
+            ["git", "clone", "--quiet", "-b", "feature/parcel-sizes", str(origin), str(clone)],
+            check=True,
+            env=_env(),
+        )
         _say(f"   origin/feature/parcel-sizes is now: {_git(clone, 'log', '-1', '--format=%h %s').strip()}")
         green = run_check(clone, steps, "rebuild at the fixed head") == 0
 
@@ -158,8 +170,14 @@ def main() -> int:
         for s in steps:
             _say(f"   {s.name.ljust(width)}  {s.seconds:6.2f} s  {s.result}")
         ok = outcome.get("outcome") == "fixed" and green and second.get("outcome") == "escalated"
-        _say("\n" + ("The loop fixed what rules can fix, proved it, pushed one commit, and escalated the rest."
-                     if ok else "The demo did not go as expected: see the lines above."))
+        _say(
+            "\n"
+            + (
+                "The loop fixed what rules can fix, proved it, pushed one commit, and escalated the rest."
+                if ok
+                else "The demo did not go as expected: see the lines above."
+            )
+        )
         if keep:
             _say(f"(kept in {base})")
         return 0 if ok else 1

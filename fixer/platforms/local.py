@@ -39,7 +39,10 @@ class LocalPlatform:
     def publish(self, outcome: Outcome, facts: Facts) -> None:
         lines = [f"selfheal {ICONS[outcome.outcome]} {outcome.outcome}: {outcome.reason}"]
         if outcome.commit:
-            lines.append(f"  commit   {outcome.commit[:12]}" + (f" → {outcome.pushed_ref}" if outcome.pushed_ref else ""))
+            lines.append(
+                f"  commit   {outcome.commit[:12]}"
+                + (f" → {outcome.pushed_ref}" if outcome.pushed_ref else "")
+            )
         if outcome.patch_file:
             lines.append(f"  patch    {outcome.patch_file}")
         if outcome.verify:

@@ -20,7 +20,9 @@ def test_parser_crash_keeps_output_and_exit_code_and_marks_report_partial(
 
     monkeypatch.setattr(Scanner, "feed", broken_feed)
     report = tmp_path / "r.json"
-    code = run(RunOptions(command=["sh", "-c", "echo one; echo two; exit 7"], report=str(report), summary=False))
+    code = run(
+        RunOptions(command=["sh", "-c", "echo one; echo two; exit 7"], report=str(report), summary=False)
+    )
     out, err = capfd.readouterr()
     assert code == 7
     assert out == "one\ntwo\n"

@@ -114,11 +114,31 @@ def test_arbitrary_bytes_never_crash_the_full_registry(chunks: list[bytes]) -> N
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from([
-    b"Traceback (most recent call last):\n", b'  File "a.py", line 3, in f\n', b"E   assert 1 == 2\n",
-    b"error[E0425]: x\n", b"  --> src/main.rs:2:5\n", b"src/a.c:1:2: error: x\n", b"\x00\xff\r\n",
-    b"FAILED t.py::x - y\n", b"=== FAILURES ===\n", b"___ test_x ___\n", b"\x1b[31m", b"\n", b"::error::x\n",
-    b"--- FAIL: TestX (0.00s)\n", b"  x_test.go:3: bad\n", b"In a.sh line 3:\n", b"  ^-- SC2086 (info): q\n",
-]), max_size=60))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b"Traceback (most recent call last):\n",
+                b'  File "a.py", line 3, in f\n',
+                b"E   assert 1 == 2\n",
+                b"error[E0425]: x\n",
+                b"  --> src/main.rs:2:5\n",
+                b"src/a.c:1:2: error: x\n",
+                b"\x00\xff\r\n",
+                b"FAILED t.py::x - y\n",
+                b"=== FAILURES ===\n",
+                b"___ test_x ___\n",
+                b"\x1b[31m",
+                b"\n",
+                b"::error::x\n",
+                b"--- FAIL: TestX (0.00s)\n",
+                b"  x_test.go:3: bad\n",
+                b"In a.sh line 3:\n",
+                b"  ^-- SC2086 (info): q\n",
+            ]
+        ),
+        max_size=60,
+    )
+)
 def test_shuffled_tool_fragments_never_crash(parts: list[bytes]) -> None:
     scan_bytes(b"".join(parts))

@@ -15,11 +15,12 @@ import pytest
 SELFHEAL = [sys.executable, "-m", "fixer.cli"]
 
 
-def selfheal_run(tmp_path: Path, *cmd: str, extra: tuple[str, ...] = (), **kw: object) -> subprocess.CompletedProcess[bytes]:
+def selfheal_run(
+    tmp_path: Path, *cmd: str, extra: tuple[str, ...] = (), **kw: object
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [*SELFHEAL, "run", "--report", str(tmp_path / "r.json"), *extra, "--", *cmd],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         cwd=tmp_path,
         timeout=60,
         check=False,
@@ -30,7 +31,9 @@ def selfheal_run(tmp_path: Path, *cmd: str, extra: tuple[str, ...] = (), **kw: o
 def test_stdout_and_stderr_pass_through_byte_for_byte(tmp_path: Path) -> None:
     payload = bytes(range(256)) * 64 + b"\xff\xfe not utf-8 \x00 nul\r\ncrlf\r\n" + b"no newline at end"
     (tmp_path / "blob").write_bytes(payload)
-    script = "import sys; d=open('blob','rb').read(); sys.stdout.buffer.write(d); sys.stderr.buffer.write(d[::-1])"
+    script = (
+        "import sys; d=open('blob','rb').read(); sys.stdout.buffer.write(d); sys.stderr.buffer.write(d[::-1])"
+    )
     proc = selfheal_run(tmp_path, sys.executable, "-c", script)
     assert proc.returncode == 0
     assert proc.stdout == payload

@@ -22,7 +22,19 @@ from emitter.scan import scan_bytes
 REPO = Path(__file__).resolve().parent.parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 JS_BIN = REPO / "tests" / "js" / "node_modules" / ".bin"
-KEYS = ("tool", "type", "file", "line", "column", "end_line", "end_column", "severity", "rule", "message", "test")
+KEYS = (
+    "tool",
+    "type",
+    "file",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "severity",
+    "rule",
+    "message",
+    "test",
+)
 UPDATE = os.environ.get("UPDATE_FIXTURES") == "1"
 
 
@@ -59,8 +71,13 @@ def run_fixture(tool: str, workdir: Path, env: dict[str, str] | None = None) -> 
         **(env or {}),
     }
     proc = subprocess.run(
-        ["bash", "run.sh"], cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=merged_env,
-        timeout=300, check=False,
+        ["bash", "run.sh"],
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=merged_env,
+        timeout=300,
+        check=False,
     )
     if proc.returncode == 0:
         raise AssertionError(f"{tool}: run.sh was expected to fail on broken sources, but exited 0")

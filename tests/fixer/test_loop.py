@@ -1,0 +1,196 @@
+"""The loop end to end on real repositories: one outcome per run, verify before push, guards, redaction.
+
+Engines here are small scripted implementations of the Engine protocol, so each test controls exactly
+what the "fix" is; the real engines have their own tests.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fixer import git
+from fixer.config import Config
+from fixer.context import Patch
+from fixer.engines import FixContext
+from fixer.loop import Run, run
+from fixer.platforms.local import LocalPlatform
+from tests.helpers.repos import Repo, make_repo
+
+CHECK = """import sys
+src = open("app.py").read()
+if "BUG" in src:
+    print('app.py:1: error: Name "BUG" is not defined  [name-defined]')
+    sys.exit(1)
+print("ok")
+"""
+TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+
+
+class Edit:
+    """An engine that writes files, then describes the working tree as its patch."""
+
+    def __init__(self, name: str, files: dict[str, str], summary: str = "replaced BUG") -> None:
+        self.name, self.files, self.summary = name, files, summary
+
+    def available(self, ctx: FixContext) -> str | None:
+        return None
+
+    def fix(self, ctx: FixContext) -> Patch | None:
+        for path, text in self.files.items():
+            (ctx.repo / path).parent.mkdir(parents=True, exist_ok=True)
+            (ctx.repo / path).write_text(text)
+        return Patch(
+            engine=self.name,
+            diff=git.diff_text(ctx.repo),
+            files=git.changed_files(ctx.repo),
+            summary=[self.summary],
+        )
+
+
+GOOD = Edit("good", {"app.py": "value = 'OK'\n"})
+USELESS = Edit("useless", {"notes.txt": "tried\n"}, "wrote notes")
+CI_EDIT = Edit("ci", {"app.py": "value = 'OK'\n", ".gitlab-ci.yml": "test: {script: [true]}\n"})
+
+
+def failing_repo(tmp_path: Path, branch: str = "feature/x", message_extra: str = "") -> Repo:
+    repo = make_repo(
+        tmp_path,
+        {
+            "app.py": "value = BUG\n",
+            "check.py": CHECK.replace("is not defined", "is not defined" + message_extra),
+        },
+        branch=branch,
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "fixer.cli",
+            "run",
+            "--no-summary",
+            "--task",
+            "check",
+            "--",
+            sys.executable,
+            "check.py",
+        ],
+        cwd=repo.path,
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    return repo
+
+
+def fix(
+    repo: Repo, *engines: object, env: dict[str, str] | None = None, **config: object
+) -> dict[str, object]:
+    outcome_path = repo.path / ".selfheal" / "outcome.json"
+    job = Run(
+        repo=repo.path,
+        config=Config.model_validate(config),
+        platform=LocalPlatform(),
+        env=env or {"PATH": "/usr/bin:/bin"},
+        outcome_path=str(outcome_path),
+        engines=list(engines),
+    )  # type: ignore[arg-type]
+    outcome = run(job)
+    written = json.loads(outcome_path.read_text())
+    assert written["outcome"] == outcome.outcome, "outcome.json is the run's one outcome"
+    assert outcome.outcome in ("fixed", "flaky", "infra_retry", "escalated", "skipped")
+    return written
+
+
+def test_verified_fix_is_committed_with_trailers_and_pushed_with_a_lease(tmp_path: Path) -> None:
+    repo = failing_repo(tmp_path)
+    failed = repo.head()
+    out = fix(repo, GOOD)
+    assert out["outcome"] == "fixed"
+    assert out["verify"]["ok"] is True
+    new_head = repo.origin_head()
+    assert new_head != failed and new_head == out["commit"]
+    message = repo.git("log", "-1", "--format=%B", new_head)
+    assert "Selfheal-Attempt: 1" in message
+    assert "Selfheal-Fingerprints:" in message
+    assert repo.git("show", f"{new_head}:app.py") == "value = 'OK'\n"
+
+
+def test_unverified_fix_is_never_pushed(tmp_path: Path) -> None:
+    repo = failing_repo(tmp_path)
+    before = repo.origin_head()
+    out = fix(repo, USELESS)
+    assert out["outcome"] == "escalated"
+    assert repo.origin_head() == before
+    assert any("did not verify" in d for d in out["details"])
+    assert git.changed_files(repo.path) == [] or set(git.changed_files(repo.path)) <= {
+        ".selfheal/outcome.json"
+    }
+
+
+def test_next_engine_gets_its_turn_after_a_failed_one(tmp_path: Path) -> None:
+    repo = failing_repo(tmp_path)
+    out = fix(repo, USELESS, GOOD)
+    assert (out["outcome"], out["engine"]) == ("fixed", "good")
+
+
+def test_branch_mode_hands_an_unverified_fix_to_a_human(tmp_path: Path) -> None:
+    repo = failing_repo(tmp_path)
+    before = repo.origin_head()
+    out = fix(repo, USELESS, mode="branch")
+    assert out["outcome"] == "escalated"
+    assert repo.origin_head() == before, "the failing branch itself is untouched"
+    ref = str(out["pushed_ref"]).split(":", 1)[1].removeprefix("refs/heads/")
+    assert ref.startswith("selfheal/") and repo.origin_head(ref) is not None
+
+
+def test_diff_guard_rejects_ci_config_edits(tmp_path: Path) -> None:
+    repo = failing_repo(tmp_path)
+    before = repo.origin_head()
+    out = fix(repo, CI_EDIT)
+    assert out["outcome"] == "escalated"
+    assert any(".gitlab-ci.yml" in d for d in out["details"])
+    assert repo.origin_head() == before
+
+
+def test_protected_branch_is_skipped_with_exit_code_4(tmp_path: Path) -> None:
+    repo = failing_repo(tmp_path, branch=None)  # type: ignore[arg-type]
+    out = fix(repo, GOOD)
+    assert out["outcome"] == "skipped"
+    assert "main" in str(out["reason"])
+
+
+def test_no_reports_is_a_skip(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"app.py": "x = 1\n"})
+    assert fix(repo, GOOD)["outcome"] == "skipped"
+
+
+def test_out_of_policy_failure_escalates_with_the_diagnosis(tmp_path: Path) -> None:
+    repo = failing_repo(tmp_path)
+    out = fix(repo, GOOD, fixable=["lint"])
+    assert out["outcome"] == "escalated"
+    assert any("app.py:1" in d for d in out["details"])
+
+
+def test_secrets_never_reach_commit_or_outcome(tmp_path: Path) -> None:
+    repo = failing_repo(tmp_path, message_extra=f" token={TOKEN}")
+    leaky = Edit("leaky", {"app.py": "value = 'OK'\n"}, summary=f"fixed with {TOKEN} and s3cr3t-Value-123")
+    env = {"PATH": "/usr/bin:/bin", "GITHUB_TOKEN": TOKEN, "DEPLOY_PASSWORD": "s3cr3t-Value-123"}
+    out = fix(repo, leaky, env=env)
+    assert out["outcome"] == "fixed"
+    text = json.dumps(out) + repo.git("log", "-1", "--format=%B", str(out["commit"]))
+    assert TOKEN not in text and "s3cr3t-Value-123" not in text
+    assert "[REDACTED]" in text
+
+
+@pytest.mark.parametrize("mode", ["push", "branch", "patch"])
+def test_every_mode_ends_in_one_outcome(tmp_path: Path, mode: str) -> None:
+    repo = failing_repo(tmp_path)
+    out = fix(repo, GOOD, mode=mode)
+    assert out["outcome"] == "fixed"
+    if mode == "patch":
+        assert Path(str(out["patch_file"])).is_file()
