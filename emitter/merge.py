@@ -19,6 +19,7 @@ from .severity import severity
 
 MAX_RECORDS = 1000
 MAX_MESSAGE = 4000
+_NESTED_TEST = re.compile(r" (?:›|>) ")
 _RANK = {"error": 0, "warning": 1, "note": 2}
 _TEST_LEAF = re.compile(r"[^:.\s/]+(?:\[.*\])?(?: .*)?$")  # name, [params], then subtest text
 
@@ -37,6 +38,9 @@ def to_record(hit: Hit, task: str, paths: PathResolver, max_message: int) -> tup
     if truncated:
         message = message[: max_message - 1] + "…"
     fix = Fix.model_validate(hit.fix) if hit.fix else None
+    if fix is not None:
+        for edit in fix.edits:  # SARIF fixes name files as the log does (URIs, absolute paths)
+            edit.file = paths.resolve(edit.file, hit.cwd)
     if fix is not None and fix.command and file and hit.file:
         # tools print absolute or cwd-relative paths; the fixer runs the command from the repo root
         fix.command = [file if arg == hit.file else arg for arg in fix.command]
@@ -64,6 +68,8 @@ def to_record(hit: Hit, task: str, paths: PathResolver, max_message: int) -> tup
 
 def _key(record: Record) -> tuple[object, ...]:
     if record.type == "test_failure" and record.test:
+        if _NESTED_TEST.search(record.test):  # jest `Suite › test`, Gradle `Class > test`: the whole path
+            return ("test", record.test)
         leaf = _TEST_LEAF.search(record.test)
         return ("test", leaf.group(0) if leaf else record.test)
     return (record.file, record.line, record.rule, normalise_message(record.message)[:200])

@@ -46,9 +46,11 @@ class Scanner:
         # `dirs` may be shared between streams: make announces directories on stdout, compilers err on stderr
         self.ctx = Context(emit=emit, hint=hint, dirs=dirs if dirs is not None else [])
         anchors = sorted({a for p in self.parsers for a in p.anchors} | {ANCHOR_MAKE})
-        self._anchors = [re.compile(a.encode()) for a in anchors]
-        # One C call rejects most anchored lines; group names are dropped so triggers may share them.
-        self._combined = re.compile("|".join(f"(?:{_unname(p.trigger.pattern)})" for p in self.parsers))
+        bits = {a: 1 << i for i, a in enumerate(anchors)}
+        self._anchors = [(re.compile(a.encode()), bits[a]) for a in anchors]
+        self._make_bit = bits[ANCHOR_MAKE]
+        self._owners = [(p, sum(bits[a] for a in set(p.anchors))) for p in self.parsers]
+        self._offers: dict[int, _Offer] = {}
         self._pending = b""
         self._skipping = False  # inside an over-long line, dropping bytes until its newline
         self._block: Parser | None = None
@@ -98,10 +100,11 @@ class Scanner:
         pos = 0
         if self._block is not None:
             pos = self._run_block(buf, 0, limit)
-        starts: set[int] = set()
-        for anchor in self._anchors:
+        starts: dict[int, int] = {}  # line start -> the anchors found in that line
+        for anchor, bit in self._anchors:
             for m in anchor.finditer(buf, pos):
-                starts.add(buf.rfind(b"\n", 0, m.start()) + 1)
+                start = buf.rfind(b"\n", 0, m.start()) + 1
+                starts[start] = starts.get(start, 0) | bit
         if not starts:
             return
         for start in sorted(starts):
@@ -113,7 +116,8 @@ class Scanner:
             line = buf[start:end]
             if len(line) > MAX_LINE:
                 line = line[:MAX_LINE]
-            pos = self._run_block(buf, end + 1, limit) if self._dispatch(clean_line(line)) else end + 1
+            entered = self._dispatch(clean_line(line), starts[start])
+            pos = self._run_block(buf, end + 1, limit) if entered else end + 1
 
     def _run_block(self, buf: bytes, pos: int, limit: int) -> int:
         """Shows lines to the parser in block mode; returns where normal scanning resumes."""
@@ -131,13 +135,16 @@ class Scanner:
                 return pos
         return pos
 
-    def _dispatch(self, line: str) -> bool:
-        """Offers a line to the parsers; True when one of them entered block mode."""
-        if "directory" in line and self._make_dir(line):
+    def _dispatch(self, line: str, mask: int) -> bool:
+        """Offers a line to the parsers owning its anchors; True when one of them entered block mode."""
+        if mask & self._make_bit and self._make_dir(line):
             return False
-        if self._combined.search(line) is None:
+        offer = self._offers.get(mask)
+        if offer is None:
+            offer = self._offers[mask] = _Offer([p for p, owned in self._owners if owned & mask])
+        if not offer.wanted(line):
             return False
-        for parser in self.parsers:
+        for parser in offer.parsers:
             m = parser.trigger.search(line)
             if m is None:
                 continue
@@ -158,6 +165,29 @@ class Scanner:
         elif self.ctx.dirs:
             self.ctx.dirs.pop()
         return True
+
+
+class _Offer:
+    """The parsers that own a given set of anchors, and one cheap pre-check for all their triggers:
+    `^`-anchored triggers are tried with one `match` (position 0 only), the rest with one `search`."""
+
+    def __init__(self, parsers: list[Parser]) -> None:
+        self.parsers = parsers
+        anchored = [p.trigger.pattern for p in parsers if p.trigger.pattern.startswith("^")]
+        floating = [p.trigger.pattern for p in parsers if not p.trigger.pattern.startswith("^")]
+        self._at_start = _combine(anchored)
+        self._anywhere = _combine(floating)
+
+    def wanted(self, line: str) -> bool:
+        return bool(
+            (self._at_start is not None and self._at_start.match(line))
+            or (self._anywhere is not None and self._anywhere.search(line))
+        )
+
+
+def _combine(patterns: list[str]) -> re.Pattern[str] | None:
+    # group names are dropped so that triggers may share them
+    return re.compile("|".join(f"(?:{_unname(p)})" for p in patterns)) if patterns else None
 
 
 def _unname(pattern: str) -> str:

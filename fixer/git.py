@@ -26,6 +26,7 @@ def git(
         input=input,
         capture_output=True,
         text=True,
+        errors="replace",  # file names and diffs in any encoding must not crash the loop
         check=False,
         env=env,
     )
@@ -154,7 +155,7 @@ class Result:
 def run(repo: Path | str, *args: str, env: dict[str, str] | None = None) -> Result:
     """Like `git(…, check=False)`, keeping exit code and stderr for callers that tell failures apart."""
     argv = ["git", "-C", str(repo), *args]
-    proc = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)
+    proc = subprocess.run(argv, capture_output=True, text=True, errors="replace", check=False, env=env)
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 

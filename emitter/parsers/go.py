@@ -148,6 +148,7 @@ def _kind(message: str) -> str:
 FAIL_LINE = re.compile(r"^(?P<indent> *)--- FAIL: (?P<test>\S+) \([\d.]+s\)$")
 RUN_LINE = re.compile(r"^=== (?:RUN|CONT|NAME) +(?P<test>\S+)$")
 LOG = re.compile(r"^(?P<indent> +)(?P<file>[^\s:][^:]*\.go):(?P<line>\d+): (?P<msg>.*)$")
+JS_FILE = re.compile(r"\.[cm]?[jt]sx?$")
 PKG = re.compile(r"^(?:FAIL|ok)\s+(?P<pkg>[^\s\[]+)(?:\s+\[[^\]]*\])?(?:\s+(?:[\d.]+s|\(cached\)).*)?$")
 PANIC = re.compile(r"^panic: (?P<msg>.+?)(?: \[recovered\])?$")
 TRACE = re.compile(
@@ -190,6 +191,8 @@ class GoTestParser(Parser):
             self.current = run.group("test")
             return False
         if (pkg := PKG.match(line)) is not None:
+            if JS_FILE.search(pkg.group("pkg")):
+                return None  # jest's `FAIL src/a.test.js`, not a Go package
             self._release(ctx, pkg.group("pkg"))
             return False
         if (fail := FAIL_LINE.match(line)) is not None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .base import ERROR_UPPER, FAIL_UPPER, LOC_COLON, Context, Hit, Parser, Status
+from .base import ERROR_UPPER, FAIL_UPPER, Context, Hit, Parser, Status
 
 _LINT = re.compile(r"^\[(?P<rule>[\w-]+)\] (?P<message>.*)$")  # `[rawtypes] found raw type: …`
 _JAVA_SYNTAX = re.compile(
@@ -61,7 +61,7 @@ def java_hit(tool: str, severity: str, message: str, file: str, line: int, colum
 class Javac(Parser):
     name = "javac"
     tools = ("javac",)
-    anchors = (LOC_COLON,)
+    anchors = (r"\.java:\d",)  # not the shared ":\d": most located lines in a log are not Java's
     trigger = re.compile(
         r"^(?P<file>\S.*?\.java):(?P<line>\d+): (?P<severity>error|warning): (?P<message>.*)$"
     )

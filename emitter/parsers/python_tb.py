@@ -30,6 +30,9 @@ MAX_MESSAGE_LINES = 30
 TRACEBACK = "Traceback (most recent call last):"
 FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$')
 EXCEPTION = re.compile(r"^(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?::(?: .*)?)?$")
+# PyYAML's errors end in `  in "x.yaml", line 3, column 5` marks, indented like a message continuation:
+# the yaml parser reads them (exception line included) to give the YAML file's own position.
+YAML_ERROR = re.compile(r"^(?:ruamel\.)?yaml\.[\w.]*Error: ")
 CHAIN = re.compile(
     r"^(?:During handling of the above exception, another exception occurred"
     r"|The above exception was the direct cause of the following exception):$"
@@ -172,6 +175,9 @@ class TracebackParser(Parser):
             self.reader = TracebackReader()
             self.chained = False
             return Status.MORE
+        if not reader.exc and not self.prefix and YAML_ERROR.match(line):
+            reader.feed(line)
+            return self._end(ctx)  # REJECT: this line goes on to the yaml parser
         if reader.feed(line):
             return Status.MORE
         if reader.exc and (not line.strip() or CHAIN.match(line)):

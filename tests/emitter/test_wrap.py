@@ -107,12 +107,23 @@ def _pids_alive(pids: list[int]) -> list[int]:
     return alive
 
 
+GRANDCHILDREN = """
+import subprocess, sys
+kids = [subprocess.Popen(["sleep", "300"]) for _ in range(2)]
+open(sys.argv[1], "w").write(" ".join(str(k.pid) for k in kids))
+print("started", flush=True)
+for k in kids:
+    k.wait()
+"""
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_cancellation_reaches_the_whole_process_group(tmp_path: Path, sig: int) -> None:
+    # Grandchildren started with default signal handling (a non-interactive sh's `cmd &` would ignore
+    # SIGINT by POSIX rule, which is the shell's choice, not ours).
     pidfile = tmp_path / "pids"
-    script = f"sleep 300 & echo $! >> {pidfile}; sleep 300 & echo $! >> {pidfile}; echo started; wait"
     proc = subprocess.Popen(
-        [*SELFHEAL, "run", "--report", str(tmp_path / "r.json"), "--", "sh", "-c", script],
+        [*SELFHEAL, "run", "--report", str(tmp_path / "r.json"), "--", sys.executable, "-c", GRANDCHILDREN, str(pidfile)],
         stdout=subprocess.PIPE,
         cwd=tmp_path,
     )
