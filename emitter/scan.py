@@ -1,20 +1,26 @@
 """The one hot loop: bytes in, hits out.
 
-A chunk is searched for the union of all parsers' anchors (each a literal-prefixed regex, so `re` skips
-through noise in C); only anchored lines are decoded, cleaned (ANSI, CR) and offered to the parsers,
-first through one combined trigger regex that rejects most of them in a single C call. A parser that
-starts a block (traceback, caret, test failure section) is then shown every following line until it
-lets go. Lines longer than MAX_LINE are cut for parsing (never for pass-through).
+Each chunk is folded (A-Z → a-z, 0-9 → 0; one C call) and searched once per anchor of the small
+vocabulary in parsers/base.py, each a literal-prefixed regex that `re` runs through noise in C. Only
+lines holding an anchor go further, and only to the parsers owning those anchors: first one combined
+check of their triggers on the raw bytes (ASCII lines need no decoding to be rejected), then the line
+is decoded, cleaned (ANSI, CR) and offered parser by parser. A parser that starts a block (traceback,
+test failure section) is shown every following line until it lets go. The last TAIL_BYTES of a stream
+go to `tail` parsers at the end. Lines longer than MAX_LINE are cut for parsing, never for pass-through.
 """
 
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Sequence
 
-from .parsers.base import Context, Hit, Parser, Status
+from .parsers.base import ANCHORS, Context, Hit, Parser, Status
 
 MAX_LINE = 64 * 1024
+TAIL_BYTES = 256 * 1024
+LOOKBACK_BYTES = 8 * 1024
+FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"abcdefghijklmnopqrstuvwxyz0000000000")
 ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 MAKE_DIR = re.compile(r"^\S*make(?:\[\d+\])?: (Entering|Leaving) directory [`'\"]?(.+?)['\"]?$")
 ANCHOR_MAKE = "directory"
@@ -45,18 +51,26 @@ class Scanner:
         self.parsers = list(parsers)
         # `dirs` may be shared between streams: make announces directories on stdout, compilers err on stderr
         self.ctx = Context(emit=emit, hint=hint, dirs=dirs if dirs is not None else [])
-        anchors = sorted({a for p in self.parsers for a in p.anchors} | {ANCHOR_MAKE})
+        # Only the vocabulary is searched (tests/test_structure.py holds every parser to it).
+        vocabulary = set(ANCHORS.values())
+        anchors = sorted({a for p in self.parsers for a in p.anchors if a in vocabulary} | {ANCHOR_MAKE})
         bits = {a: 1 << i for i, a in enumerate(anchors)}
         self._anchors = [(re.compile(a.encode()), bits[a]) for a in anchors]
         self._make_bit = bits[ANCHOR_MAKE]
-        self._owners = [(p, sum(bits[a] for a in set(p.anchors))) for p in self.parsers]
+        self._owners = [(p, sum(bits.get(a, 0) for a in set(p.anchors))) for p in self.parsers]
         self._offers: dict[int, _Offer] = {}
+        self._tail_parsers = [p for p in self.parsers if p.tail]
+        self._tail: deque[bytes] = deque()
+        self._tail_size = 0
+        self._before = b""  # the end of the previous scanned buffer, for look-back across chunks
         self._pending = b""
         self._skipping = False  # inside an over-long line, dropping bytes until its newline
         self._block: Parser | None = None
 
     # -- byte level -------------------------------------------------------------------------------
     def feed(self, chunk: bytes) -> None:
+        if self._tail_parsers:
+            self._keep_tail(chunk)
         if self._skipping:
             nl = chunk.find(b"\n")
             if nl < 0:
@@ -86,12 +100,34 @@ class Scanner:
 
     def finish(self) -> None:
         if self._pending:
-            tail = self._pending if self._pending.endswith(b"\n") else self._pending + b"\n"
-            self._scan(tail, limit=len(tail))
+            rest = self._pending if self._pending.endswith(b"\n") else self._pending + b"\n"
+            self._scan(rest, limit=len(rest))
             self._pending = b""
         for parser in self.parsers:
             parser.finish(self.ctx)
         self._block = None
+        self._scan_tail()
+
+    def _keep_tail(self, chunk: bytes) -> None:
+        self._tail.append(chunk)
+        self._tail_size += len(chunk)
+        while self._tail_size - len(self._tail[0]) >= TAIL_BYTES:
+            self._tail_size -= len(self._tail.popleft())
+
+    def _scan_tail(self) -> None:
+        data = b"".join(self._tail)[-TAIL_BYTES:]
+        self._tail.clear()
+        if not data:
+            return
+        lines = data.split(b"\n")
+        if len(data) == TAIL_BYTES:
+            lines = lines[1:]  # the first one is cut
+        for raw in lines:
+            line = clean_line(raw[:MAX_LINE])
+            for parser in self._tail_parsers:
+                m = parser.trigger.search(line)
+                if m is not None and parser.start(m, line, self.ctx) is not None:
+                    break
 
     # -- line level -------------------------------------------------------------------------------
     def _scan(self, buf: bytes, limit: int) -> None:
@@ -101,8 +137,9 @@ class Scanner:
         if self._block is not None:
             pos = self._run_block(buf, 0, limit)
         starts: dict[int, int] = {}  # line start -> the anchors found in that line
+        folded = buf.translate(FOLD)
         for anchor, bit in self._anchors:
-            for m in anchor.finditer(buf, pos):
+            for m in anchor.finditer(folded, pos):
                 start = buf.rfind(b"\n", 0, m.start()) + 1
                 starts[start] = starts.get(start, 0) | bit
         if not starts:
@@ -113,11 +150,10 @@ class Scanner:
             if start < pos:
                 continue  # already consumed by a block
             end = buf.find(b"\n", start)
-            line = buf[start:end]
-            if len(line) > MAX_LINE:
-                line = line[:MAX_LINE]
-            entered = self._dispatch(clean_line(line), starts[start])
+            raw = buf[start : min(end, start + MAX_LINE)]
+            entered = self._dispatch(raw, starts[start], buf, start)
             pos = self._run_block(buf, end + 1, limit) if entered else end + 1
+        self._before = buf[-LOOKBACK_BYTES:]
 
     def _run_block(self, buf: bytes, pos: int, limit: int) -> int:
         """Shows lines to the parser in block mode; returns where normal scanning resumes."""
@@ -135,16 +171,33 @@ class Scanner:
                 return pos
         return pos
 
-    def _dispatch(self, line: str, mask: int) -> bool:
+    def _dispatch(self, raw: bytes, mask: int, buf: bytes, start: int) -> bool:
         """Offers a line to the parsers owning its anchors; True when one of them entered block mode."""
-        if mask & self._make_bit and self._make_dir(line):
+        if mask & self._make_bit and self._make_dir(clean_line(raw)):
             return False
         offer = self._offers.get(mask)
         if offer is None:
             offer = self._offers[mask] = _Offer([p for p, owned in self._owners if owned & mask])
+        if not offer.parsers:
+            return False
+        if raw.isascii() and b"\x1b" not in raw and b"\r" not in raw and not offer.wanted_bytes(raw):
+            return False
+        line = clean_line(raw)
         if not offer.wanted(line):
             return False
-        for parser in offer.parsers:
+        self.ctx.lookback = lambda n: self._lines_before(buf, start, n)
+        try:
+            return self._offer(offer.parsers, line)
+        finally:
+            self.ctx.lookback = _nothing
+
+    def _lines_before(self, buf: bytes, start: int, n: int) -> list[str]:
+        text = self._before + buf[:start] if start < LOOKBACK_BYTES else buf[start - LOOKBACK_BYTES : start]
+        lines = text.split(b"\n")[:-1][-n:]
+        return [clean_line(line) for line in lines]
+
+    def _offer(self, parsers: list[Parser], line: str) -> bool:
+        for parser in parsers:
             m = parser.trigger.search(line)
             if m is None:
                 continue
@@ -167,16 +220,23 @@ class Scanner:
         return True
 
 
+def _nothing(n: int) -> list[str]:
+    return []
+
+
 class _Offer:
     """The parsers that own a given set of anchors, and one cheap pre-check for all their triggers:
-    `^`-anchored triggers are tried with one `match` (position 0 only), the rest with one `search`."""
+    `^`-anchored triggers are tried with one `match` (position 0 only), the rest with one `search`.
+    A bytes twin of each check rejects ASCII lines before they are decoded (same result on ASCII)."""
 
     def __init__(self, parsers: list[Parser]) -> None:
         self.parsers = parsers
-        anchored = [p.trigger.pattern for p in parsers if p.trigger.pattern.startswith("^")]
-        floating = [p.trigger.pattern for p in parsers if not p.trigger.pattern.startswith("^")]
+        anchored = [_scoped(p.trigger) for p in parsers if p.trigger.pattern.startswith("^")]
+        floating = [_scoped(p.trigger) for p in parsers if not p.trigger.pattern.startswith("^")]
         self._at_start = _combine(anchored)
         self._anywhere = _combine(floating)
+        self._at_start_b = _combine_bytes(anchored)
+        self._anywhere_b = _combine_bytes(floating)
 
     def wanted(self, line: str) -> bool:
         return bool(
@@ -184,13 +244,36 @@ class _Offer:
             or (self._anywhere is not None and self._anywhere.search(line))
         )
 
+    def wanted_bytes(self, raw: bytes) -> bool:
+        return bool(
+            (self._at_start_b is not None and self._at_start_b.match(raw))
+            or (self._anywhere_b is not None and self._anywhere_b.search(raw))
+        )
+
+
+def _scoped(trigger: re.Pattern[str]) -> str:
+    """The trigger's source with its flags made inline, group names dropped: ready to be combined."""
+    letters = "".join(c for flag, c in ((re.I, "i"), (re.M, "m"), (re.S, "s"), (re.X, "x")) if trigger.flags & flag)
+    body = _unname(trigger.pattern)
+    return f"(?{letters}:{body})" if letters else body
+
 
 def _combine(patterns: list[str]) -> re.Pattern[str] | None:
-    # group names are dropped so that triggers may share them
-    return re.compile("|".join(f"(?:{_unname(p)})" for p in patterns)) if patterns else None
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+def _combine_bytes(patterns: list[str]) -> re.Pattern[bytes] | None:
+    """The same alternation over bytes; None (no pre-check) if a pattern has no bytes form."""
+    if not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns).encode("utf-8"))
+    except (re.error, UnicodeEncodeError):
+        return None
 
 
 def _unname(pattern: str) -> str:
+    """Group names dropped, so that triggers sharing names can be combined."""
     if "(?P" not in pattern:
         return pattern
     if "(?P=" in pattern:

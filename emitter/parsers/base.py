@@ -53,6 +53,13 @@ class Context:
     emit: Callable[[Hit], None]
     hint: str = ""  # the wrapped command line: tells apart tools that print the same format
     dirs: list[str] = field(default_factory=list)  # make's "Entering directory" stack
+    # Set by the scanner while `start` runs: the lines just before the trigger line, nearest last
+    # (a rule line above a location line, a file header above its findings). Empty elsewhere.
+    lookback: Callable[[int], list[str]] = field(default=lambda n: [])
+
+    def preceding(self, n: int = 1) -> list[str]:
+        """Up to `n` cleaned lines before the current trigger line, oldest first."""
+        return self.lookback(n)
 
     @property
     def cwd(self) -> str | None:
@@ -68,12 +75,18 @@ class Parser:
     """Base class of every log parser (the protocol lives here, the registry in `__init__`).
 
     - `name`: registry key; `tools`: the tool names its hits may carry.
-    - `anchors`: regex sources, each starting with a literal, that every line this parser cares about
-      contains. The scanner searches whole chunks for the union of anchors (fast: a literal prefix
-      lets `re` skip ahead in C); only lines with an anchor reach any parser.
+    - `anchors`: entries of ANCHORS below. The scanner searches each chunk once per anchor in use, on a
+      case- and digit-folded copy, so the vocabulary is small on purpose: every pass costs throughput.
+      Only lines holding one of a parser's anchors are offered to it. A trigger line without any anchor
+      can still be reached: from an anchored line after it (`ctx.preceding`), in block mode, or by
+      declaring `tail = True` (see below).
     - `trigger`: matched (`search`) against an anchored, ANSI-free line; a match calls `start`.
+      A trigger starting with `^` must be anchored as a whole (no top-level `|`).
     - `start` returns True to enter block mode (following lines then go to `more` until it stops),
       False when the line was handled, None to decline it (the next parser whose trigger matches gets it).
+    - `tail`: the parser is also shown every line of the stream's last TAIL_BYTES at the end (single-line
+      parsers only): for messages with no anchor that come at the end of a failed step (a killed process,
+      an unreachable host, a formatter's list of files). The merge step folds repeats.
     - `finish` flushes a pending record at end of stream.
     """
 
@@ -81,6 +94,7 @@ class Parser:
     tools: ClassVar[tuple[str, ...]] = ()
     anchors: ClassVar[tuple[str, ...]] = ()
     trigger: ClassVar[re.Pattern[str]]
+    tail: ClassVar[bool] = False
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
         raise NotImplementedError
@@ -139,10 +153,27 @@ class RegexLineParser(Parser):
         return False
 
 
-# Shared anchors. Each starts with a literal so the chunk search stays in C.
-LOC_COLON = r":\d"  # file:line[:col]
-LOC_PAREN = r"\(\d+,\d+\)"  # file(line,col) — tsc, msbuild
-LOC_WORDS = r"line \d"  # "line 3" — Python tracebacks, PyYAML, terraform, eslint compact
-ERROR_WORD = r"rror"  # error, Error
-ERROR_UPPER = r"RROR"  # ERROR
-FAIL_UPPER = r"FAIL"  # FAIL, FAILED, FAILURE
+# The anchor vocabulary. Each is a regex over the folded chunk (A-Z → a-z, 0-9 → 0), starting with a
+# literal so that `re` skips through noise in C. Adding one costs every build log a pass: measure first.
+LOCATION = r":[0(\[](?<=[^0\s]:[0(\[])"  # file:12, x.c:(.text+0x5), Foo.java:[3,5] — not 12:34:56
+ERROR = "rror"  # error, Error, ERROR, TypeError
+FAIL = "fail"  # FAIL, failed, Failure
+WARN = "warn"  # warning, WARN, [warn]
+LINE = r"line 0+(?:[,:]| in\b|\r?\n)"  # "x.py", line 3, in f / in "x.yaml", line 3, column 1 / a.sh line 3:
+REFORMAT = "reformat"  # would reformat x.py
+ANCHORS = {
+    "location": LOCATION,
+    "error": ERROR,
+    "fail": FAIL,
+    "warn": WARN,
+    "line": LINE,
+    "reformat": REFORMAT,
+}
+
+# Old names, kept only while the parser modules move to the vocabulary above.
+LOC_COLON = LOCATION
+LOC_WORDS = LINE
+ERROR_WORD = ERROR
+ERROR_UPPER = ERROR
+FAIL_UPPER = FAIL
+LOC_PAREN = r"\(0+,0+\)"

@@ -8,24 +8,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emitter.parsers import make_parsers
-from emitter.parsers.base import Context, Hit, Parser, RegexLineParser, Status
+from emitter.parsers.base import FAIL, LOCATION, Context, Hit, Parser, RegexLineParser, Status
 from emitter.scan import MAX_LINE, Scanner, clean_line, scan_bytes
 
 
 class Colon(RegexLineParser):
     name = tool = "colon"
     tools = ("colon",)
-    anchors = (r":\d",)
+    anchors = (LOCATION,)
     trigger = re.compile(r"^(?P<file>[\w./]+):(?P<line>\d+): (?P<message>.+)$")
 
 
 class Block(Parser):
-    """BEGIN … END, every line between them is the message."""
+    """FAIL name … END, every line between them is the message."""
 
     name = "block"
     tools = ("block",)
-    anchors = ("BEGIN",)
-    trigger = re.compile(r"^BEGIN (?P<name>\w+)$")
+    anchors = (FAIL,)
+    trigger = re.compile(r"^FAIL (?P<name>\w+)$")
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool:
         self.name_, self.lines = m.group("name"), []
@@ -51,7 +51,7 @@ def scan_chunks(chunks: list[bytes]) -> list[Hit]:
     return hits
 
 
-LOG = b"noise\nBEGIN one\nfirst: line\n  second\nEND\nsrc/a.c:3: bad thing\nBEGIN two\nx\nABORT b.c:9: after abort\n"
+LOG = b"noise\nFAIL one\nfirst: line\n  second\nEND\nsrc/a.c:3: bad thing\nFAIL two\nx\nABORT b.c:9: after abort\n"
 
 
 def test_block_and_line_parsers_see_the_right_lines() -> None:
@@ -71,7 +71,7 @@ def test_result_does_not_depend_on_where_chunks_are_cut() -> None:
 
 
 def test_rejected_line_is_dispatched_again() -> None:
-    hits = scan_chunks([b"BEGIN t\nABORT\nsrc/x.py:4: after\n"])
+    hits = scan_chunks([b"FAIL t\nABORT\nsrc/x.py:4: after\n"])
     assert [h.message for h in hits] == ["aborted", "after"]
 
 
@@ -89,6 +89,7 @@ def test_crlf_logs_parse_like_lf_logs() -> None:
 
 def test_overlong_line_is_cut_for_parsing_and_the_next_line_still_parses() -> None:
     huge = b"src/a.c:1: " + b"x" * (10 * 1024 * 1024) + b"\nsrc/b.c:2: next\n"
+    # (cut for parsing at MAX_LINE; the rest of the 10 MB line is skipped, never lost from the output)
     hits = scan_chunks([huge[i : i + 65536] for i in range(0, len(huge), 65536)])
     assert [(h.file, h.line) for h in hits] == [("src/a.c", 1), ("src/b.c", 2)]
     assert len(hits[0].message) < MAX_LINE
