@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .ci_env import ci_info
+from .hit import Hit
 from .merge import MAX_RECORDS, merge
 from .normalize import PathResolver
-from .parsers.base import Hit
 from .report import CI, Report, SourceFile
 
 

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .parsers.base import Hit
+from .hit import Hit
 
 if TYPE_CHECKING:
     from .normalize import PathResolver

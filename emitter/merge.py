@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .fingerprint import fingerprint, normalise_message
+from .hit import Hit
 from .normalize import PathResolver, clean_message, one_based
-from .parsers.base import Hit
 from .report import Fix, Record
 from .severity import severity
 

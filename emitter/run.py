@@ -13,13 +13,15 @@ import time
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import wrap
 from .ci_env import default_task, slug
 from .normalize import find_root
-from .parsers import make_parsers
-from .parsers.base import Hit
-from .scan import Scanner, clean_line
+
+if TYPE_CHECKING:
+    from .hit import Hit
+    from .scan import Scanner
 
 TAIL_BYTES = 64 * 1024
 TAIL_LINES = 50
@@ -53,11 +55,11 @@ class Collector:
     def __init__(self, hint: str, log_file: str | None, warnings: list[str]) -> None:
         self.hits: list[Hit] = []
         self.warnings = warnings
-        dirs: list[str] = []
-        self.scanners: dict[int, Scanner] | None = {
-            1: Scanner(make_parsers(), self.hits.append, hint, dirs),
-            2: Scanner(make_parsers(), self.hits.append, hint, dirs),
-        }
+        self.hint = hint
+        # Built on the first output, after the command has started: a silent command never pays for the
+        # parsers' imports and regex compilation.
+        self.scanners: dict[int, Scanner] | None = None
+        self.scanning = True
         self.tail: deque[bytes] = deque()
         self.tail_size = 0
         self.log = None
@@ -83,18 +85,31 @@ class Collector:
             except OSError as exc:
                 self._problem(f"log file write failed: {exc.strerror}")
                 self.log = None
-        if self.scanners is not None:
+        if self.scanning:
             try:
+                if self.scanners is None:
+                    self.scanners = self._make_scanners()
                 self.scanners[stream].feed(data)
             except Exception as exc:  # parsing stops; the command's output does not
                 self._parser_crash(exc)
 
+    def _make_scanners(self) -> dict[int, Scanner]:
+        from .parsers import make_parsers
+        from .scan import Scanner
+
+        dirs: list[str] = []  # make announces directories on stdout, compilers complain on stderr
+        return {
+            1: Scanner(make_parsers(), self.hits.append, self.hint, dirs),
+            2: Scanner(make_parsers(), self.hits.append, self.hint, dirs),
+        }
+
     def _parser_crash(self, exc: Exception) -> None:
         self._problem(f"parsing stopped after an internal error ({type(exc).__name__}: {exc})")
         self.scanners = None
+        self.scanning = False
 
     def finish(self) -> None:
-        if self.scanners is not None:
+        if self.scanning and self.scanners is not None:
             try:
                 for scanner in self.scanners.values():
                     scanner.finish()
@@ -104,6 +119,8 @@ class Collector:
             self.log.close()
 
     def tail_lines(self) -> list[str]:
+        from .scan import clean_line
+
         lines = b"".join(self.tail).splitlines()[-TAIL_LINES:]
         return [clean_line(line)[:1000] for line in lines]
 

@@ -9,9 +9,6 @@ from pathlib import Path
 
 from emitter.errors import UsageError
 
-from . import git
-from .outcome import EXIT_INTERNAL
-
 
 def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("fix", help="read failed reports and run the bounded, verified fix loop")
@@ -31,8 +28,10 @@ def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def fix(args: argparse.Namespace) -> int:
+    # imported here: `selfheal run` builds this parser too, and must not pay for the fixer
     from . import config as config_mod
-    from . import loop, platforms
+    from . import git, loop, platforms
+    from .outcome import EXIT_INTERNAL
 
     repo_arg = Path(args.repo).resolve()
     top = git.git(repo_arg, "rev-parse", "--show-toplevel", check=False).strip()
