@@ -177,3 +177,15 @@ def error_line(stderr: str, limit: int = 300) -> str:
         if line.startswith(("fatal:", "error:")):
             return line[:limit]
     return lines[-1][:limit] if lines else "git failed"
+
+
+def exclude_locally(repo: Path | str, pattern: str) -> None:
+    """Adds `pattern` to .git/info/exclude (never committed): our own reports must not count as changes."""
+    info = Path(git(repo, "rev-parse", "--git-path", "info/exclude").strip())
+    if not info.is_absolute():
+        info = Path(repo) / info
+    existing = info.read_text().splitlines() if info.exists() else []
+    if pattern not in existing:
+        info.parent.mkdir(parents=True, exist_ok=True)
+        with info.open("a", encoding="utf-8") as fh:
+            fh.write(("\n" if existing and existing[-1] else "") + pattern + "\n")

@@ -82,6 +82,7 @@ class Known:
 
 def _run(job: Run, redactor: Redactor) -> Outcome:
     repo, config = job.repo, job.config
+    git.exclude_locally(repo, "/.selfheal/")  # reports and outcome.json live in the checkout
     facts = job.platform.facts(repo, job.env, config.branch)
     failures, warnings = collect.collect(job.platform.report_paths(repo, job.report_paths))
     known = Known(details=list(warnings))
