@@ -84,7 +84,9 @@ class Price(_Model):
 
 
 DEFAULT_PRICES = {
+    "claude-sonnet-4-6": Price(input=3.0, output=15.0, cache_write=3.75, cache_read=0.30),
     "claude-sonnet-4-5": Price(input=3.0, output=15.0, cache_write=3.75, cache_read=0.30),
+    "claude-opus-4-5": Price(input=5.0, output=25.0, cache_write=6.25, cache_read=0.50),
     "claude-sonnet-4": Price(input=3.0, output=15.0, cache_write=3.75, cache_read=0.30),
     "claude-opus-4-1": Price(input=15.0, output=75.0, cache_write=18.75, cache_read=1.50),
     "claude-haiku-4-5": Price(input=1.0, output=5.0, cache_write=1.25, cache_read=0.10),
@@ -92,7 +94,7 @@ DEFAULT_PRICES = {
 
 
 class AnthropicConfig(_Model):
-    model: str = "claude-sonnet-4-5"
+    model: str = "claude-sonnet-4-6"
     provider: Literal["anthropic", "bedrock", "vertex"] = "anthropic"
     max_turns: int = Field(25, ge=1)
     max_tokens: int = Field(400_000, ge=1000, description="input + output tokens per attempt")

@@ -152,6 +152,8 @@ def _fix(
             continue
         patch = engine.fix(ctx)
         if patch is None:
+            known.tokens += int(getattr(engine, "tokens", 0))  # a model that gave up still cost something
+            known.dollars += float(getattr(engine, "dollars", 0.0))
             why = getattr(engine, "last_reason", None)
             known.details.append(f"{engine.name}: no fix" + (f" ({why})" if why else ""))
             git.reset_hard(repo)

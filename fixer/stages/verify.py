@@ -32,7 +32,9 @@ def verify(repo: Path, failure: Failure, config: Config, child_env: Mapping[str,
     cwd = repo / (failure.report.cwd or ".")
     if not cwd.is_dir():
         cwd = repo
-    done = run(command, cwd=cwd, env=dict(child_env), timeout_s=config.verify_timeout_s)
+    # No bytecode caches: files the check writes into the tree would show up as changes next to the fix.
+    env = {**child_env, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = run(command, cwd=cwd, env=env, timeout_s=config.verify_timeout_s)
     hits = scan_bytes(done.output, hint=shlex.join(command))
     remaining = merge(hits, failure.report.task, PathResolver(str(repo), str(cwd))).records
     detail = "timed out" if done.timed_out else f"exit {done.exit_code}"
