@@ -142,8 +142,15 @@ class Scanner:
             for m in anchor.finditer(folded, pos):
                 start = buf.rfind(b"\n", 0, m.start()) + 1
                 starts[start] = starts.get(start, 0) | bit
-        if not starts:
-            return
+        if starts:
+            self._dispatch_lines(buf, starts, pos, limit)
+        # what the next buffer's first line follows: the lines before `limit` (the rest comes again)
+        if limit >= LOOKBACK_BYTES:
+            self._before = buf[limit - LOOKBACK_BYTES : limit]
+        else:
+            self._before = (self._before + buf[:limit])[-LOOKBACK_BYTES:]
+
+    def _dispatch_lines(self, buf: bytes, starts: dict[int, int], pos: int, limit: int) -> None:
         for start in sorted(starts):
             if start >= limit:
                 break
@@ -153,7 +160,6 @@ class Scanner:
             raw = buf[start : min(end, start + MAX_LINE)]
             entered = self._dispatch(raw, starts[start], buf, start)
             pos = self._run_block(buf, end + 1, limit) if entered else end + 1
-        self._before = buf[-LOOKBACK_BYTES:]
 
     def _run_block(self, buf: bytes, pos: int, limit: int) -> int:
         """Shows lines to the parser in block mode; returns where normal scanning resumes."""
@@ -253,7 +259,9 @@ class _Offer:
 
 def _scoped(trigger: re.Pattern[str]) -> str:
     """The trigger's source with its flags made inline, group names dropped: ready to be combined."""
-    letters = "".join(c for flag, c in ((re.I, "i"), (re.M, "m"), (re.S, "s"), (re.X, "x")) if trigger.flags & flag)
+    letters = "".join(
+        c for flag, c in ((re.I, "i"), (re.M, "m"), (re.S, "s"), (re.X, "x")) if trigger.flags & flag
+    )
     body = _unname(trigger.pattern)
     return f"(?{letters}:{body})" if letters else body
 

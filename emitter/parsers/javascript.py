@@ -9,9 +9,11 @@ eslint's default `stylish` format prints the absolute file path alone on a line,
     ✖ 9 problems (7 errors, 2 warnings)
       2 errors and 1 warning potentially fixable with the `--fix` option.
 
+The path line holds no anchor, its rows do (`error`, `warning`): the first row opens the block and takes
+its file from the line above it; the block then reads the other rows, the next files and the summary.
 Whether a problem is fixable is only said in aggregate, so a record gets eslint's `--fix` as its fix only
-when the summary says every problem is fixable; until the summary the file's records are held back.
-Jest failures are `●` blocks; see `Jest`.
+when the summary says every problem is fixable; until the summary the records are held back.
+Jest failures are `●` blocks inside the block a `FAIL <suite>` line opens; see `Jest`.
 """
 
 from __future__ import annotations
@@ -19,17 +21,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .base import ERROR_WORD, FAIL_UPPER, LOC_WORDS, Context, Hit, Parser, Status, to_int
+from .base import ERROR, FAIL, LINE, WARN, Context, Hit, Parser, Status, to_int
 
-# The file line carries no position, so its anchor is its ending: a JavaScript/TypeScript extension (.js .jsx
-# .mjs .cjs .ts .tsx .mts .cts), maybe followed by colour codes in the raw bytes. Kept that narrow because
-# every "." in a log is a candidate; files of eslint plugins (.vue, .json, .md…) are not recognised.
-_EXTENSIONS = r"[cm]?[jt]sx?"
-_PATH_LINE_ANCHOR = r"\.[cjmt][jst]s?x?(?:\x1b\[[\d;]*m)*\r?\n"
-
+_EXTENSIONS = (
+    r"[cm]?[jt]sx?"  # .js .jsx .mjs .cjs .ts .tsx .mts .cts; plugins' files (.vue, .md…) are not read
+)
+_STYLISH_FILE = re.compile(rf"^(?:/|[A-Za-z]:[\\/])[^\t]*?\.{_EXTENSIONS}$")  # eslint prints absolute paths
 _STYLISH_ROW = re.compile(
     r"^\s+(?P<line>\d+):(?P<col>\d+)\s+(?P<severity>error|warning)\s+(?P<message>.*?)(?:\s{2,}(?P<rule>\S+))?\s*$"
 )
+_STYLISH_SUMMARY = re.compile(r"^✖ (?P<total>\d+) problems? \(\d+ errors?, \d+ warnings?\)$")
 _FIXABLE = re.compile(
     r"^\s+(?P<errors>\d+) errors? and (?P<warnings>\d+) warnings? potentially fixable with the"
 )
@@ -42,37 +43,62 @@ def _eslint_kind(message: str) -> str:
 class EslintStylish(Parser):
     name = "eslint-stylish"
     tools = ("eslint",)
-    anchors = (_PATH_LINE_ANCHOR, "✖ ")
-    trigger = re.compile(
-        rf"^(?:(?P<file>(?:/|[A-Za-z]:[\\/])[^\t]*?\.{_EXTENSIONS})"
-        r"|✖ (?P<total>\d+) problems? \(\d+ errors?, \d+ warnings?\))$"
-    )
+    anchors = (ERROR, WARN)
+    trigger = re.compile(r"^\s+\d+:\d+\s+(?P<severity>error|warning)\s")  # a row; yamllint's look the same
+    # where the block is: in a file's rows, after a blank line (next file or summary), on a path line
+    # (a row must follow), after the summary (the fixable count may follow)
+    _ROWS, _GAP, _FILE, _SUMMARY = range(4)
 
     def __init__(self) -> None:
-        self._file: str | None = None
-        self._rows = 0
+        self._file = ""
+        self._state = self._ROWS
         self._held: list[Hit] = []
-        self._total: int | None = None
+        self._total = 0
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
-        self._file, self._rows, self._total = m.group("file"), 0, None
-        if self._file is None:
-            self._total = int(m.group("total"))
+        above = ctx.preceding(1)
+        if not above or not _STYLISH_FILE.match(above[0]):
+            return None  # not under an eslint path line: another tool's row (yamllint's file is relative)
+        self._file = above[0]
+        if not self._add(line):
+            return None
+        self._state = self._ROWS
         return True
 
     def more(self, line: str, ctx: Context) -> Status:
-        if self._file is None:  # the line after the summary may say how many problems `--fix` can fix
+        if self._state == self._SUMMARY:  # the line after the summary may say how many `--fix` can fix
             fixable = _FIXABLE.match(line)
             if fixable and int(fixable.group("errors")) + int(fixable.group("warnings")) == self._total:
                 for hit in self._held:
                     hit.fix = {"description": "eslint --fix", "command": ["eslint", "--fix", hit.file]}
             self.finish(ctx)
             return Status.DONE if fixable else Status.REJECT
+        if self._state in (self._ROWS, self._FILE) and self._add(line):
+            self._state = self._ROWS
+            return Status.MORE
+        if self._state == self._ROWS and not line.strip():
+            self._state = self._GAP  # a blank line closes the file's table
+            return Status.MORE
+        if self._state == self._GAP:
+            if _STYLISH_FILE.match(line):
+                self._file, self._state = line, self._FILE
+                return Status.MORE
+            summary = _STYLISH_SUMMARY.match(line)
+            if summary is not None:
+                self._total, self._state = int(summary.group("total")), self._SUMMARY
+                return Status.MORE
+        self.finish(ctx)  # not eslint's any more: no summary will come
+        return Status.REJECT
+
+    def finish(self, ctx: Context) -> None:
+        for hit in self._held:
+            ctx.hit(hit)
+        self._held = []
+
+    def _add(self, line: str) -> bool:
         row = _STYLISH_ROW.match(line)
         if row is None:
-            # a blank line closes the file's table; anything else means the path was not eslint's
-            return Status.DONE if self._rows and not line.strip() else Status.REJECT
-        self._rows += 1
+            return False
         message = row.group("message")
         line_no = int(row.group("line"))
         self._held.append(
@@ -87,12 +113,7 @@ class EslintStylish(Parser):
                 rule=row.group("rule"),
             )
         )
-        return Status.MORE
-
-    def finish(self, ctx: Context) -> None:
-        for hit in self._held:
-            ctx.hit(hit)
-        self._held = []
+        return True
 
 
 class EslintCompact(Parser):
@@ -100,9 +121,9 @@ class EslintCompact(Parser):
 
     name = "eslint-compact"
     tools = ("eslint",)
-    anchors = (LOC_WORDS,)
+    anchors = (LINE,)  # `line 3,`
     trigger = re.compile(
-        r"^(?P<file>\S.*?): line (?P<line>\d+), col (?P<col>\d+), (?P<severity>Error|Warning) - "
+        r"^(?P<file>(?:[A-Za-z]:)?[^\s:][^:]*): line (?P<line>\d+), col (?P<col>\d+), (?P<severity>Error|Warning) - "
         r"(?P<message>.*?)(?: \((?P<rule>[@\w][\w@/.-]*)\))?$"
     )
 
@@ -127,8 +148,10 @@ class EslintCompact(Parser):
 _FRAME = re.compile(r"^\s+at (?:.*? \()?(?P<file>[^()\s][^()]*?):(?P<line>\d+):(?P<col>\d+)\)?$")
 _CODE_FRAME = re.compile(r"^\s+(?:>?\s*\d+ \||\|)")
 _BABEL_SYNTAX = re.compile(r"^SyntaxError: (?P<file>.+?): (?P<message>.+?) \((?P<line>\d+):(?P<col>\d+)\)$")
-_JEST_NEXT = re.compile(r"^\s*(?:●|(?:FAIL|PASS)\s)")
+_JEST_TITLE = re.compile(r"^  ● (?P<title>.+?)\s*$")
+_JEST_CONSOLE = re.compile(r"^  console\.\w+\s*$")
 _MAX_LINES = 40
+_MAX_KEPT = 2000  # a section's lines held for its message and first user frame; a runaway log is cut
 
 
 def _user_frame(m: re.Match[str]) -> bool:
@@ -137,7 +160,7 @@ def _user_frame(m: re.Match[str]) -> bool:
 
 
 class Jest(Parser):
-    """Jest: `FAIL src/a.test.js`, then per failure
+    """Jest: `FAIL src/a.test.js` opens a block holding, per failure,
 
           ● Suite › nested › test name
 
@@ -146,44 +169,51 @@ class Jest(Parser):
               4 |   test("adds", () => {      (code frame: skipped)
               at Object.toBe (src/a.test.js:5:23)   (first frame outside node_modules: the location)
 
-    `● Test suite failed to run` blocks (syntax errors, missing modules) become records without a test;
-    console output (`● Console`, or `  console.log` and its indented text and frame) is skipped.
+    and ends at the first unindented line that is not another `FAIL` header (`Test Suites:`, `PASS …`).
+    `● Test suite failed to run` sections (syntax errors, missing modules) become records without a test;
+    console output (`  console.log` and its indented text and frame) is skipped. Only `FAIL` holds an
+    anchor, so `●` lines outside such a block (systemd's status) are never read.
     """
 
     name = "jest"
     tools = ("jest",)
-    anchors = ("● ", FAIL_UPPER, "console.")
-    trigger = re.compile(
-        r"^(?:  ● (?P<title>.+?)|  console\.\w+"
-        r"|\s*FAIL\s+(?P<suite>\S.*?\.[cm]?[jt]sx?)(?: \([\d.]+ m?s\))?)\s*$"
-    )
+    anchors = (FAIL,)
+    trigger = re.compile(r"^\s*FAIL\s+(?P<suite>\S.*?\.[cm]?[jt]sx?)(?: \([\d.]+ m?s\))?\s*$")
+    _console = "Console"
 
     def __init__(self) -> None:
         self._suite: str | None = None
-        self._title: str | None = None
+        self._title: str | None = None  # the section being read: a failure's title, Console, or none yet
         self._lines: list[str] = []
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
-        if m.group("suite"):
-            self._suite = m.group("suite")
-            return False
-        self._title = m.group("title") or "Console"
-        self._lines = []
+        self._suite, self._title, self._lines = m.group("suite"), None, []
         return True
 
     def more(self, line: str, ctx: Context) -> Status:
-        if _JEST_NEXT.match(line) or (line[:1] not in ("", " ", "\t")):
+        suite = self.trigger.match(line)  # in colour the header is ` FAIL  …`: tried before indentation
+        if suite is not None:  # the next suite, or the "Summary of all failing tests" repeating one
+            self._emit(ctx)
+            self._suite = suite.group("suite")
+            return Status.MORE
+        if line[:1] not in ("", " ", "\t"):  # `Test Suites:`, `PASS …`, another tool
             self._emit(ctx)
             return Status.REJECT
-        self._lines.append(line)
-        return Status.MORE
+        title = _JEST_TITLE.match(line)
+        if title is not None or _JEST_CONSOLE.match(line):
+            self._emit(ctx)
+            self._title = title.group("title") if title is not None else self._console
+            self._lines = []
+        elif self._title not in (None, self._console) and len(self._lines) < _MAX_KEPT:
+            self._lines.append(line)
+        return Status.MORE  # the test list under the header, console text, a failure's lines
 
     def finish(self, ctx: Context) -> None:
         self._emit(ctx)
 
     def _emit(self, ctx: Context) -> None:
         title, self._title = self._title, None
-        if title is None or title == "Console":
+        if title is None or title == self._console:
             return
         text: list[str] = []
         frame: re.Match[str] | None = None
@@ -254,7 +284,6 @@ def _dedent(lines: list[str]) -> str:
     return "\n".join(kept).strip("\n")
 
 
-_PRETTIER_LEVEL = r"(?:\x1b\[\d+m)?\]"  # `[warn]`, coloured `[\x1b[33mwarn\x1b[39m]` in raw bytes
 _PRETTIER_SYNTAX = re.compile(r"^(?P<message>\w*Error: .*?)(?: \((?P<line>\d+):(?P<col>\d+)\))?$")
 _PRETTIER_FRAME = re.compile(r"^\[error\] \s*>?\s*\d*\s*\|")
 _HAS_EXTENSION = re.compile(r"\.\w+$")
@@ -267,7 +296,7 @@ class Prettier(Parser):
 
     name = "prettier"
     tools = ("prettier",)
-    anchors = ("warn" + _PRETTIER_LEVEL, ERROR_WORD)
+    anchors = (WARN, ERROR)
     trigger = re.compile(r"^\[(?P<level>warn|error)\] (?P<rest>\S.*?)\s*$")
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:

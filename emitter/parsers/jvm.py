@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .base import ERROR_UPPER, FAIL_UPPER, Context, Hit, Parser, Status
+from .base import ERROR, FAIL, LOCATION, WARN, Context, Hit, Parser, Status
 
 _LINT = re.compile(r"^\[(?P<rule>[\w-]+)\] (?P<message>.*)$")  # `[rawtypes] found raw type: …`
 _JAVA_SYNTAX = re.compile(
@@ -61,9 +61,11 @@ def java_hit(tool: str, severity: str, message: str, file: str, line: int, colum
 class Javac(Parser):
     name = "javac"
     tools = ("javac",)
-    anchors = (r"\.java:\d",)  # not the shared ":\d": most located lines in a log are not Java's
+    anchors = (LOCATION,)  # `A.java:17:` (errors and warnings alike)
+    # The path runs to the first colon (after a drive letter): a failed match stops there, not at the end
+    # of the many located lines that are not javac's.
     trigger = re.compile(
-        r"^(?P<file>\S.*?\.java):(?P<line>\d+): (?P<severity>error|warning): (?P<message>.*)$"
+        r"^(?P<file>(?:[A-Za-z]:)?[^\s:][^:]*\.java):(?P<line>\d+): (?P<severity>error|warning): (?P<message>.*)$"
     )
     _caret = re.compile(r"^[ \t]*\^$")
 
@@ -112,7 +114,7 @@ class MavenCompiler(Parser):
 
     name = "maven-compiler"
     tools = ("maven",)
-    anchors = (r":\[\d",)
+    anchors = (LOCATION,)  # `Foo.java:[3,5]`
     trigger = re.compile(
         r"^\[(?P<severity>ERROR|WARNING)\] (?P<file>\S.*?):\[(?P<line>\d+),(?P<col>\d+)\] (?P<message>.*)$"
     )
@@ -171,9 +173,9 @@ class Surefire(Parser):
 
     name = "surefire"
     tools = ("maven",)
-    anchors = (ERROR_UPPER,)
+    anchors = (ERROR,)
     trigger = re.compile(
-        r"^\[ERROR\] (?:(?P<section>Failures|Errors): ?"
+        r"^\[ERROR\] (?P<head>(?P<section>Failures|Errors): ?"
         r"|(?P<name>\S+?)(?:\((?P<cls>[\w$.]+)\))?(?: --)? +Time elapsed:.*<<< (?:FAILURE|ERROR)!)$"
     )
     _entry = re.compile(
@@ -235,9 +237,9 @@ class MavenGoal(Parser):
 
     name = "maven-goal"
     tools = ("maven",)
-    anchors = (ERROR_UPPER,)
+    anchors = (ERROR,)
     trigger = re.compile(
-        r"^\[ERROR\] (?:Failed to execute goal (?:\S+ (?:\([^)]*\) )?)?on project \S+?: (?P<reason>.+)"
+        r"^\[ERROR\] (?P<head>Failed to execute goal (?:\S+ (?:\([^)]*\) )?)?on project \S+?: (?P<reason>.+)"
         r"|(?P<plugin>Plugin \S+ or one of its dependencies could not be resolved: .+))$"
     )
 
@@ -256,48 +258,68 @@ _GRADLE_NOISE = (
 )
 _WHERE = re.compile(r"^(?:(?:Build|Settings|Initialization) file|Script) '(?P<file>.+)' line: (?P<line>\d+)$")
 _GRADLE_MISSING = re.compile(r"Could not (?:resolve|download|GET) |Could not find [\w.-]+:[\w.-]+")
+_GRADLE_RULER = re.compile(r"^(?:\d+: Task failed with an exception\.|-{5,}|={5,})$")
 _GRADLE_NEXT = re.compile(r"^(?:\* \w|BUILD |={5,}$|\d+: Task failed)")  # what follows a "What went wrong"
 _MAX_LINES = 12
 
 
 class GradleFailure(Parser):
-    """Gradle's report: `* Where:` (a build-script location) and `* What went wrong:` blocks, which run to
-    the next `* Try:`-like heading (blank lines included: a script compilation error has some).
+    """Gradle's report, from `FAILURE: Build failed with an exception.` (or `Build completed with N
+    failures.`) to `BUILD FAILED`: each `* What went wrong:` block, which runs to the next `* Try:`-like
+    heading (blank lines included: a script compilation error has some), with the build-script location
+    of the `* Where:` block before it. The headings carry no anchor, hence the block from the FAILURE line.
     `> Task :x FAILED` lines are consumed: the failure itself comes from the task's output."""
 
     name = "gradle"
     tools = ("gradle",)
-    anchors = (r"\* Wh", FAIL_UPPER)
-    trigger = re.compile(r"^(?:\* (?P<head>What went wrong|Where):|> Task \S+ FAILED)$")
+    anchors = (FAIL,)
+    # one group around both forms: a `^` trigger must not hold a top-level `|`
+    trigger = re.compile(r"^(?P<form>FAILURE: Build (?:failed|completed) with |> Task \S+ FAILED$)")
 
     def __init__(self) -> None:
-        self._head: str | None = None
+        self._head: str | None = None  # the report section being read
         self._lines: list[str] = []
         self._where: tuple[str, int] | None = None
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
-        self._head, self._lines = m.group("head"), []
-        return self._head is not None
+        if not m.group("form").startswith("FAILURE"):
+            return False
+        self._head, self._lines, self._where = None, [], None
+        return True
 
     def more(self, line: str, ctx: Context) -> Status:
-        if self._head == "Where":
-            where = _WHERE.match(line)
-            if where is None:
-                return Status.REJECT
-            self._where = (where.group("file"), int(where.group("line")))
-            return Status.DONE
-        if _GRADLE_NEXT.match(line):
+        if self._head == "What went wrong":
+            if not _GRADLE_NEXT.match(line):
+                if len(self._lines) < _MAX_LINES and (line.strip() or (self._lines and self._lines[-1])):
+                    self._lines.append(line.rstrip())
+                return Status.MORE
             self.finish(ctx)
-            return Status.REJECT
-        if len(self._lines) < _MAX_LINES and (line.strip() or (self._lines and self._lines[-1])):
-            self._lines.append(line.rstrip())
-        return Status.MORE
+        elif self._head == "Where" and line.strip():
+            where = _WHERE.match(line)
+            if where is not None:
+                self._where = (where.group("file"), int(where.group("line")))
+            return Status.MORE
+        if line.startswith("BUILD "):
+            self.finish(ctx)
+            return Status.DONE
+        if line.startswith("* "):  # a heading: What went wrong, Where, Try, Exception is, Get more help…
+            self._head, self._lines = line[2:].rstrip().rstrip(":"), []
+            return Status.MORE
+        if not line.strip():
+            self._head = None  # `* Try:` advice and `* Exception is:` frames end at a blank line
+            return Status.MORE
+        if self._head is not None or _GRADLE_RULER.match(line):
+            return Status.MORE
+        # Not the report's shape (its stream may have lost `BUILD FAILED` to the other one, or the
+        # deprecation notice comes next): let go rather than swallow what follows.
+        self.finish(ctx)
+        return Status.REJECT
 
     def finish(self, ctx: Context) -> None:
+        head, self._head = self._head, None
         lines, self._lines = self._lines, []
-        if self._head != "What went wrong" or not lines:
+        if head != "What went wrong" or not lines:
             return
-        self._head = None
         where, self._where = self._where, None
         text = "\n".join(lines).strip()
         if any(noise in text for noise in _GRADLE_NOISE):
@@ -322,7 +344,7 @@ class GradleTest(Parser):
 
     name = "gradle-test"
     tools = ("gradle",)
-    anchors = (FAIL_UPPER,)
+    anchors = (FAIL,)
     trigger = re.compile(r"^(?P<test>[\w$.]+(?: > [^>]+?)+) FAILED$")
 
     def __init__(self) -> None:
@@ -367,17 +389,28 @@ def _kotlin_kind(message: str, severity: str) -> str:
     return "compile_error"
 
 
+def _kotlin_hit(m: re.Match[str]) -> Hit:
+    message, severity = m.group("message").strip(), m.group("severity")
+    return Hit(
+        tool="kotlin",
+        message=message,
+        type=_kotlin_kind(message, severity),
+        file=m.group("file"),
+        line=int(m.group("line")),
+        column=int(m.group("col")),
+        severity=severity,
+    )
+
+
 class Kotlin(Parser):
-    """The Kotlin compiler under Gradle: `e: file:///abs/A.kt:3:5 Unresolved reference: foo` (Kotlin
-    1.8 and later) or `e: /abs/A.kt: (3, 5): Unresolved reference: foo` (earlier); `w:` for warnings.
-    Some messages list candidates on the following, unprefixed lines."""
+    """The Kotlin compiler (1.8 and later) under Gradle: `e: file:///abs/A.kt:3:5 Unresolved reference:
+    foo`, `w:` for warnings. Some messages list candidates on the following, unprefixed lines."""
 
     name = "kotlin"
     tools = ("kotlin",)
-    anchors = (": file:/", r"\.kts?: \(\d")
+    anchors = (LOCATION,)  # `A.kt:3`
     trigger = re.compile(
-        r"^(?P<severity>[ew]): (?:(?P<uri>file:/\S*?):(?P<line>\d+):(?P<col>\d+)"
-        r"|(?P<path>\S.*?\.kts?): \((?P<oline>\d+), (?P<ocol>\d+)\):) (?P<message>.*)$"
+        r"^(?P<severity>[ew]): (?P<file>file:/\S*?):(?P<line>\d+):(?P<col>\d+) (?P<message>.*)$"
     )
 
     def __init__(self) -> None:
@@ -386,16 +419,7 @@ class Kotlin(Parser):
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
         self.finish(ctx)
-        g = m.group
-        self._hit = Hit(
-            tool="kotlin",
-            message=g("message").strip(),
-            type=_kotlin_kind(g("message"), g("severity")),
-            file=g("uri") or g("path"),
-            line=int(g("line") or g("oline")),
-            column=int(g("col") or g("ocol")),
-            severity=g("severity"),
-        )
+        self._hit = _kotlin_hit(m)
         self._extra = 0
         return True
 
@@ -414,6 +438,26 @@ class Kotlin(Parser):
             self._hit = None
 
 
+class KotlinLegacy(Parser):
+    """Kotlin before 1.8: `e: /abs/A.kt: (3, 5): Unresolved reference: foo`. The line holds no anchor
+    (`: (` is not a location to the scanner), but the compiler's errors end the failed step (Gradle stops
+    at the failed compile task), so the stream's tail shows them; elsewhere only a line whose message
+    says "error" or "warning" is seen. Both ways give the same one-line record: the candidate lists
+    some messages continue with are left out of it."""
+
+    name = "kotlin-legacy"
+    tools = ("kotlin",)
+    anchors = (ERROR, WARN)
+    tail = True
+    trigger = re.compile(
+        r"^(?P<severity>[ew]): (?P<file>\S.*?\.kts?): \((?P<line>\d+), (?P<col>\d+)\): (?P<message>.*)$"
+    )
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        ctx.hit(_kotlin_hit(m))
+        return False
+
+
 PARSERS: tuple[type[Parser], ...] = (
     Javac,
     MavenCompiler,
@@ -422,4 +466,5 @@ PARSERS: tuple[type[Parser], ...] = (
     GradleFailure,
     GradleTest,
     Kotlin,
+    KotlinLegacy,
 )

@@ -16,14 +16,16 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from .base import ERROR_WORD, Context, Hit, Parser, Status
+from .base import ERROR, WARN, Context, Hit, Parser, Status
 
+# The path runs to the first colon (after a drive letter), so that the many `error` lines that are not
+# tsc's fail fast; the last `(` before it starts the position (`app/(shop)/page.tsx(3,14):`).
 _HEADER = re.compile(
-    r"^(?:(?P<file>\S.*?)(?:\((?P<line>\d+),(?P<col>\d+)\):|:(?P<pline>\d+):(?P<pcol>\d+) -) )?"
+    r"^(?:(?P<file>(?:[A-Za-z]:)?[^\s:][^:]*)(?:\((?P<line>\d+),(?P<col>\d+)\):|:(?P<pline>\d+):(?P<pcol>\d+) -) )?"
     r"(?P<severity>error|warning) TS(?P<code>\d+): (?P<message>.*)$"
 )
 _EXCERPT = re.compile(r"^\d+(?: |$)")  # `12 const x = 1;` — the gutter of a --pretty code excerpt
-_SUMMARY = re.compile(r"^Found \d+ errors? in (?:\d+ files\.|the same file|\S)")
+_SUMMARY = re.compile(r"^Found \d+ errors? in (?P<where>\d+ files\.|the same file|\S)")
 _TABLE_ROW = re.compile(r"^\s+\d+  \S.*:\d+$")
 
 # Codes whose problem is a module that cannot be found or imported rather than a type.
@@ -47,7 +49,7 @@ def _int(value: str | None) -> int | None:
 class Tsc(Parser):
     name = "tsc"
     tools = ("tsc",)
-    anchors = (ERROR_WORD,)
+    anchors = (ERROR, WARN)
     trigger = re.compile(_HEADER.pattern)
 
     def __init__(self) -> None:
@@ -101,7 +103,7 @@ class TscSummary(Parser):
 
     name = "tsc-summary"
     tools = ("tsc",)
-    anchors = (ERROR_WORD,)
+    anchors = (ERROR,)
     trigger = re.compile(_SUMMARY.pattern)
     table_head: ClassVar[str] = "Errors  Files"
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emitter.parsers import make_parsers
-from emitter.parsers.base import FAIL, LOCATION, Context, Hit, Parser, RegexLineParser, Status
+from emitter.parsers.base import ERROR, FAIL, LOCATION, Context, Hit, Parser, RegexLineParser, Status
 from emitter.scan import MAX_LINE, Scanner, clean_line, scan_bytes
 
 
@@ -143,3 +143,36 @@ def test_arbitrary_bytes_never_crash_the_full_registry(chunks: list[bytes]) -> N
 )
 def test_shuffled_tool_fragments_never_crash(parts: list[bytes]) -> None:
     scan_bytes(b"".join(parts))
+
+
+def test_lookback_is_the_same_whatever_the_chunk_cuts() -> None:
+    """A parser reading the line above its trigger (eslint stylish, ruff, PyYAML) must see the same line
+    however the stream was cut into chunks."""
+    log = b"noise\n/abs/src/a.js\n  3:10  error  'x' is not defined  no-undef\n\n/abs/src/b.js\n  1:1  error  bad  semi\n"
+    seen_whole: list[list[str]] = []
+
+    class Above(Parser):
+        name = "above"
+        tools = ("above",)
+        anchors = (ERROR,)
+        trigger = re.compile(r"^\s+\d+:\d+\s+error")
+
+        def __init__(self, sink: list[list[str]]) -> None:
+            self.sink = sink
+
+        def start(self, m: re.Match[str], line: str, ctx: Context) -> bool:
+            self.sink.append(ctx.preceding(1))
+            return False
+
+    def above(chunks: list[bytes]) -> list[list[str]]:
+        sink: list[list[str]] = []
+        scanner = Scanner([Above(sink)], lambda h: None)
+        for chunk in chunks:
+            scanner.feed(chunk)
+        scanner.finish()
+        return sink
+
+    seen_whole = above([log])
+    assert seen_whole == [["/abs/src/a.js"], ["/abs/src/b.js"]]
+    for cut in range(1, len(log)):
+        assert above([log[:cut], log[cut:]]) == seen_whole, cut

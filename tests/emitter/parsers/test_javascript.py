@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from emitter.parsers.javascript import Jest
+from emitter.parsers.javascript import EslintStylish, Jest
 from emitter.scan import scan_bytes
 from tests.helpers.fixtures import check_live, check_recorded, essentials, parse_log
 
@@ -164,3 +164,48 @@ def test_prettier_coloured_levels_and_sbt_warn_lines_are_left_alone(tmp_path: Pa
     ]
     assert records[0].fix is not None
     assert records[0].fix.command == ["prettier", "--write", "src/a.js"]
+
+
+BOLD, INV, END_INV, END_BOLD = "\x1b[1m", "\x1b[7m", "\x1b[27m", "\x1b[22m"
+JEST_COLOURED_TWO_SUITES = (
+    f"{BOLD}{RED}{INV} FAIL {END_INV}{END_COLOUR}{END_BOLD} {DIM}src/{END_DIM}{BOLD}cart.test.js{END_BOLD}\n"
+    f"  {BOLD}{RED}{BOLD}● {END_BOLD}{END_COLOUR}{BOLD}{RED}{BOLD}cart › totals{END_BOLD}{END_COLOUR}\n"
+    "\n"
+    "    expect(received).toBe(expected) // Object.is equality\n"
+    "\n"
+    "      at Object.toBe (src/cart.test.js:7:21)\n"
+    "\n"
+    f"{BOLD}{RED}{INV} FAIL {END_INV}{END_COLOUR}{END_BOLD} {DIM}src/{END_DIM}{BOLD}user.test.js{END_BOLD}\n"
+    "  console.log\n"
+    "    loading fixtures\n"
+    "\n"
+    "      at Object.log (src/user.test.js:3:11)\n"
+    "\n"
+    f"  {BOLD}{RED}{BOLD}● {END_BOLD}{END_COLOUR}{BOLD}{RED}{BOLD}user › loads{END_BOLD}{END_COLOUR}\n"
+    "\n"
+    "    TypeError: Cannot read properties of undefined (reading 'id')\n"
+    "\n"
+    "      at Object.<anonymous> (src/user.test.js:12:17)\n"
+    "\n"
+    "Test Suites: 2 failed, 2 total\n"
+)
+
+
+def test_jest_coloured_suite_headers_inside_the_block_start_the_next_suite() -> None:
+    hits = scan_bytes(JEST_COLOURED_TWO_SUITES.encode(), parsers=[Jest()])
+    assert [(h.file, h.line, h.column, h.test, h.message) for h in hits] == [
+        ("src/cart.test.js", 7, 21, "cart › totals", "expect(received).toBe(expected) // Object.is equality"),
+        (
+            "src/user.test.js",
+            12,
+            17,
+            "user › loads",
+            "TypeError: Cannot read properties of undefined (reading 'id')",
+        ),
+    ]
+
+
+def test_stylish_rows_under_a_relative_path_are_left_to_other_tools() -> None:
+    # yamllint's standard format has the same rows; eslint's path line is always absolute.
+    log = "deploy/app.yaml\n  3:10  error  too many spaces after colon  (colons)\n\n"
+    assert scan_bytes(log.encode(), parsers=[EslintStylish()]) == []

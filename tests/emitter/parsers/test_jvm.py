@@ -279,3 +279,72 @@ def test_gradle_script_compilation_error_keeps_its_excerpt_across_blank_lines(tm
         "\n"
         "1 error"
     )
+
+
+def test_gradle_report_on_a_stream_without_build_failed_lets_go_of_what_follows(tmp_path: Path) -> None:
+    # Gradle's report has no anchor but its FAILURE line; when `BUILD FAILED` went to the other stream,
+    # the block must still end at the first line that is not the report's.
+    log = (
+        "FAILURE: Build failed with an exception.\n"
+        "\n"
+        "* What went wrong:\n"
+        "Execution failed for task ':app:compileJava'.\n"
+        "> Could not find org.acme:lib:1.0.\n"
+        "\n"
+        "* Try:\n"
+        "> Run with --stacktrace option to get the stack trace.\n"
+        "\n"
+        "src/A.java:3: error: cannot find symbol\n"
+        "        foo();\n"
+        "        ^\n"
+    )
+    got = [(r.tool, r.type, r.file, r.line, r.column, r.message) for r in parse_log(log, tmp_path)]
+    assert got == [
+        (
+            "gradle",
+            "dependency",
+            None,
+            None,
+            None,
+            "Execution failed for task ':app:compileJava'.\n> Could not find org.acme:lib:1.0.",
+        ),
+        ("javac", "compile_error", "src/A.java", 3, 9, "cannot find symbol"),
+    ]
+
+
+def test_gradle_stacktrace_and_deprecation_notice_do_not_hide_the_failure(tmp_path: Path) -> None:
+    log = (
+        "FAILURE: Build failed with an exception.\n"
+        "\n"
+        "* What went wrong:\n"
+        "A problem occurred configuring root project 'shop'.\n"
+        "> Could not resolve all artifacts for configuration ':classpath'.\n"
+        "\n"
+        "* Exception is:\n"
+        "org.gradle.api.ProjectConfigurationException: A problem occurred configuring root project 'shop'.\n"
+        "\tat org.gradle.configuration.project.LifecycleProjectEvaluator.wrapException"
+        "(LifecycleProjectEvaluator.java:84)\n"
+        "Caused by: org.gradle.api.internal.artifacts.ivyservice.TypedResolveException: boom\n"
+        "\t... 12 more\n"
+        "\n"
+        "* Get more help at https://help.gradle.org\n"
+        "\n"
+        "Deprecated Gradle features were used in this build, making it incompatible with Gradle 9.0.\n"
+        "\n"
+        "BUILD FAILED in 3s\n"
+    )
+    [record] = parse_log(log, tmp_path)
+    assert (record.tool, record.type, record.file) == ("gradle", "dependency", None)
+    assert record.message == (
+        "A problem occurred configuring root project 'shop'.\n"
+        "> Could not resolve all artifacts for configuration ':classpath'."
+    )
+
+
+def test_kotlin_before_1_8_line_seen_by_its_anchor_and_in_the_tail_is_one_record(tmp_path: Path) -> None:
+    # The old form has no location anchor: the tail shows it; a message saying "Error" is seen as well.
+    log = (
+        "e: /ci/proj/src/main/kotlin/A.kt: (3, 9): Unresolved reference: TimeoutError\n\nBUILD FAILED in 2s\n"
+    )
+    got = [(r.tool, r.file, r.line, r.column, r.message) for r in parse_log(log, tmp_path)]
+    assert got == [("kotlin", "/ci/proj/src/main/kotlin/A.kt", 3, 9, "Unresolved reference: TimeoutError")]
