@@ -11,13 +11,18 @@ end of the stream and reported, as a note, only when the stream showed no compil
 Of a chain of such lines only the first (innermost make) and its siblings at the same or a deeper level
 are kept: "make: *** [all] Error 2" from a parent make adds nothing. "Makefile:3: *** missing separator."
 is a real error.
+
+Lines the scanner never offers (they hold no anchor of the vocabulary) are read from where they lead:
+ld's "cannot find -lfoo: No such file or directory" from the "collect2: error" line under it, make's
+"make: *** No rule to make target 'x'.  Stop." from the recipe line of the parent make, or, when it
+ends the log (top-level make), by MakeStopParser from the stream's tail.
 """
 
 from __future__ import annotations
 
 import re
 
-from .base import ERROR_WORD, LOC_COLON, Context, Hit, Parser, Status, to_int
+from .base import ERROR, LOCATION, Context, Hit, Parser, Status, to_int
 
 _LOC = r"^(?P<file>(?:[A-Za-z]:)?[^:\s][^:]*):(?P<line>\d+):(?:(?P<col>\d+):)?"
 DIAG = re.compile(_LOC + r" (?P<sev>fatal error|error|warning|note): (?P<msg>.*)$")
@@ -69,6 +74,7 @@ MAKE_SYNTAX = re.compile(
 )
 FOREIGN_CODE = re.compile(r" \[[A-Z]+\d+\]$")  # "[SC2086]": shellcheck -f gcc on an extensionless script
 MAX_NOTES = 5
+LOOKBACK = 8  # lines read above a recipe or collect2 line for the make or ld message that caused it
 _HINT_NAMES = {"clang": "clang", "clang++": "clang", "g++": "g++", "c++": "g++", "gcc": "gcc", "cc": "gcc"}
 
 
@@ -80,7 +86,7 @@ def _ext(path: str) -> str | None:
 class GccParser(Parser):
     name = "gcc"
     tools = ("gcc", "g++", "clang", "ld", "make")
-    anchors = (LOC_COLON, ERROR_WORD, r"\*\*\*", r":\(\.", r"ld: cannot find")
+    anchors = (LOCATION, ERROR)
     # the patterns above, with their shared `file:line:` start matched once (start() re-checks exactly)
     trigger = re.compile(
         r"^(?:(?:[A-Za-z]:)?[^:\s][^:]*:\d+:(?:\d+:)?(?: (?:fatal error|error|warning|note): |   \S| \*\*\* )"
@@ -244,16 +250,19 @@ class GccParser(Parser):
     def _make(self, line: str, ctx: Context) -> bool | None:
         m = MAKE_STOP.match(line)
         if m is not None:
-            msg = m.group("msg")
-            kind = "syntax_error" if MAKE_SYNTAX.search(msg) else "compile_error"
-            self._emit(
-                ctx,
-                Hit(tool="make", message=msg, type=kind, file=m.group("file"), line=to_int(m.group("line"))),
-            )
+            self._emit(ctx, _make_stop(m))
             return False
         m = MAKE_RECIPE.match(line)
         if m is None:
             return None
+        # a sub-make that stopped ("make[1]: *** No rule to make target…") said so without an anchor
+        for above in reversed(_above(ctx, line, LOOKBACK)):
+            if MAKE_RECIPE.match(above):
+                break  # that failure was read with its own recipe line
+            stop = MAKE_STOP.match(above)
+            if stop is not None and stop.group("file") is None and not _anchored(above):
+                self._emit(ctx, _make_stop(stop))
+                break
         level = int(m.group("level") or 0)
         if not self.recipes or level >= self.recipes[0][0]:
             message = f"recipe for target '{m.group('target')}' failed: {m.group('what')}"
@@ -302,10 +311,67 @@ class GccParser(Parser):
             return None
         prog, msg = m.group("prog"), m.group("msg")
         if prog == "collect2" or msg.startswith("linker command failed"):
-            return False  # the linker's own lines said what went wrong
+            self._missing(line, ctx)  # the linker's own lines said what went wrong
+            return False
         tool = {"clang++": "clang", "c++": "g++", "cc": "gcc", "cc1": "gcc", "cc1plus": "g++"}.get(prog, prog)
         self._emit(ctx, Hit(tool=tool, message=msg, type="compile_error", severity=m.group("sev")))
         return False
+
+    def _missing(self, line: str, ctx: Context) -> None:
+        """ld's "cannot find -lfoo: No such file or directory" holds no anchor: read it from the lines
+        above the driver's closing line, back to the previous link's end."""
+        found: list[Hit] = []
+        for above in reversed(_above(ctx, line, LOOKBACK)):
+            if DRIVER.match(above):
+                break
+            m = LD_MISSING.match(above)
+            if m is not None and not _anchored(above):  # an anchored one was read on its own line
+                found.append(Hit(tool="ld", message=m.group("msg"), type="dependency"))
+        for hit in reversed(found):
+            self._emit(ctx, hit)
+
+
+class MakeStopParser(Parser):
+    """make's own fatal error with no file ("make: *** No rule to make target 'x'.  Stop.") holds no
+    anchor; it ends a failed step, so it is read from the stream's tail (and by GccParser from the
+    recipe line of a parent make). A Stop line naming a makefile has an anchor and is GccParser's."""
+
+    name = "make-stop"
+    tools = ("make",)
+    anchors = (ERROR,)  # "make: *** No rule to make target 'error.o'": GccParser has taken it by then
+    trigger = re.compile(r"^\S*make(?:\[\d+\])?: \*\*\* .*  Stop\.$")
+    tail = True
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        stop = MAKE_STOP.match(line)
+        if stop is None:
+            return None
+        ctx.hit(_make_stop(stop))
+        return False
+
+
+def _make_stop(m: re.Match[str]) -> Hit:
+    msg = m.group("msg")
+    kind = "syntax_error" if MAKE_SYNTAX.search(msg) else "compile_error"
+    return Hit(tool="make", message=msg, type=kind, file=m.group("file"), line=to_int(m.group("line")))
+
+
+# ERROR and LOCATION of the vocabulary, unfolded (the scanner folds A-Z and 0-9 before searching)
+_ANCHORS = re.compile(r"rror|:[0-9(\[](?<=[^0-9\s]:[0-9(\[])", re.I | re.A)
+
+
+def _above(ctx: Context, line: str, n: int) -> list[str]:
+    """`ctx.preceding(n)` without the trigger line itself: the scanner's look-back ends with it when the
+    line was held back at the end of the previous buffer (and then the line is read twice)."""
+    lines = ctx.preceding(n + 1)
+    if lines and lines[-1] == line:
+        lines.pop()
+    return lines[-n:]
+
+
+def _anchored(line: str) -> bool:
+    """Whether the scanner offered this line on its own (then it was handled there)."""
+    return _ANCHORS.search(line) is not None
 
 
 def _rule(flags: str) -> str:
@@ -325,4 +391,4 @@ def _kind(sev: str, message: str) -> str:
     return "compile_error"
 
 
-PARSERS: tuple[type[Parser], ...] = (GccParser,)
+PARSERS: tuple[type[Parser], ...] = (GccParser, MakeStopParser)

@@ -14,6 +14,10 @@ directory, and the package is only known from the `FAIL <import path>` line that
 records wait for it: their directory becomes `/<import path>`, which path normalisation matches by suffix
 against the checkout. A panic (`panic: …` and its goroutine trace) is located at the deepest frame that is
 not in the runtime or testing packages.
+
+`=== RUN` lines and a panic message such as "assignment to entry in nil map" hold no anchor: a log line
+met outside a block is given to the test of the nearest `=== RUN` above it, and a goroutine trace met
+outside a block is read back to its `panic:` line (a trace with none is skipped whole).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .base import FAIL_UPPER, LOC_COLON, Context, Hit, Parser, Status, to_int
+from .base import ERROR, FAIL, LOCATION, Context, Hit, Parser, Status, to_int
 
 DIAG = re.compile(
     r"^(?P<vet>vet: )?(?P<file>(?:[A-Za-z]:)?[^:\s][^:]*?\.go):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.+)$"
@@ -76,7 +80,7 @@ def _one_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
 class GoParser(Parser):
     name = "go"
     tools = ("go", "go-vet")
-    anchors = (LOC_COLON,)
+    anchors = (LOCATION,)
     trigger = _one_of(DIAG)
 
     def __init__(self) -> None:
@@ -163,6 +167,8 @@ FAILURE_WORDS = re.compile(
 )
 MAX_LOGS = 10
 MAX_VERBOSE = 256
+RUN_LOOKBACK = 64  # lines a test may print between its `=== RUN` and its first log line
+PANIC_LOOKBACK = 12  # `panic:`, nested panics, `[signal …]`, `goroutine N`, the function: then a frame
 
 
 @dataclass
@@ -174,8 +180,9 @@ class _Test:
 class GoTestParser(Parser):
     name = "go-test"
     tools = ("go-test",)
-    anchors = (FAIL_UPPER, LOC_COLON, r"=== [RCN]", "panic: ")
-    trigger = _one_of(FAIL_LINE, RUN_LINE, LOG, PKG, PANIC)
+    # "--- FAIL", "FAIL\tpkg", "x_test.go:12:", "panic: runtime error", "\t/src/x.go:12 +0x1d"
+    anchors = (FAIL, LOCATION, ERROR)
+    trigger = _one_of(FAIL_LINE, LOG, PKG, PANIC, FRAME)
 
     def __init__(self) -> None:
         self.current: str | None = None  # the test `go test -v` is running
@@ -183,13 +190,11 @@ class GoTestParser(Parser):
         self.tests: list[_Test] = []  # the FAIL lines of the open block
         self.held: list[Hit] = []  # records waiting for their package line
         self.panic: Hit | None = None
+        self.skipping = False  # inside a goroutine trace that follows no panic
         self.frame_func = ""
         self.fallback: tuple[str, int | None] | None = None  # the first frame, when no user frame shows
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
-        if (run := RUN_LINE.match(line)) is not None:
-            self.current = run.group("test")
-            return False
         if (pkg := PKG.match(line)) is not None:
             if JS_FILE.search(pkg.group("pkg")):
                 return None  # jest's `FAIL src/a.test.js`, not a Go package
@@ -199,6 +204,7 @@ class GoTestParser(Parser):
             self.tests = [_Test(fail.group("test"))]
             return True
         if (log := LOG.match(line)) is not None:
+            self.current = self._running(line, ctx)
             if self.current is None:
                 return None
             self.tests = []
@@ -208,14 +214,31 @@ class GoTestParser(Parser):
             self.tests = []
             self._start_panic(panic)
             return True
+        if FRAME.match(line) is not None:
+            self.tests = []
+            self._trace(line, ctx)
+            return True
         return None
 
     def more(self, line: str, ctx: Context) -> Status:
+        if self.skipping:
+            if TRACE.match(line):
+                return Status.MORE
+            self.skipping = False
+            return Status.REJECT
+        if (run := RUN_LINE.match(line)) is not None:
+            self._end_block()  # the FAIL lines before it are complete; its log lines may follow
+            self.current = run.group("test")
+            return Status.MORE
+        if (pkg := PKG.match(line)) is not None and not JS_FILE.search(pkg.group("pkg")):
+            self._end_block()
+            self._release(ctx, pkg.group("pkg"))
+            return Status.DONE
         if self.panic is not None:
             if line.startswith("exit status "):
                 self._end_block()
                 return Status.DONE
-            if TRACE.match(line) and not PKG.match(line):
+            if TRACE.match(line):
                 self._frame(line)
                 return Status.MORE
         elif (fail := FAIL_LINE.match(line)) is not None:
@@ -239,6 +262,16 @@ class GoTestParser(Parser):
         self._release(ctx, None)
 
     # -- log lines and FAIL blocks ----------------------------------------------------------------
+    def _running(self, line: str, ctx: Context) -> str | None:
+        """The test `go test -v` is running: named by the nearest `=== RUN` (or CONT, NAME) above."""
+        for above in reversed(_above(ctx, line, RUN_LOOKBACK)):
+            run = RUN_LINE.match(above)
+            if run is not None:
+                return run.group("test")
+            if PKG.match(above):
+                return None  # another package's run
+        return None
+
     def _log(self, m: re.Match[str], logs: list[Hit]) -> None:
         if len(logs) < MAX_LOGS:
             logs.append(
@@ -290,6 +323,21 @@ class GoTestParser(Parser):
             self.vlogs, self.current = {}, None
 
     # -- panics -----------------------------------------------------------------------------------
+    def _trace(self, line: str, ctx: Context) -> None:
+        """A goroutine frame outside a block: its panic line held no anchor ("assignment to entry in
+        nil map"), so it is read back from here through the trace lines above."""
+        above = _above(ctx, line, PANIC_LOOKBACK)
+        for i in range(len(above) - 1, -1, -1):
+            panic = PANIC.match(above[i])
+            if panic is not None:
+                self._start_panic(panic)
+                for traced in [*above[i + 1 :], line]:
+                    self._frame(traced)
+                return
+            if not TRACE.match(above[i]):
+                break
+        self.skipping = True  # a trace of no panic we saw (a fatal error, a goroutine dump): skip it
+
     def _start_panic(self, m: re.Match[str]) -> None:
         self.panic = Hit(tool="go-test", message=m.group("msg"), type="test_failure")
         self.frame_func, self.fallback = "", None
@@ -322,6 +370,15 @@ class GoTestParser(Parser):
         if panic.test is None:
             panic.type = "unknown"  # a crashed program, not a test
         self.held.append(panic)  # keeps the package's records in order; its frame path is absolute
+
+
+def _above(ctx: Context, line: str, n: int) -> list[str]:
+    """`ctx.preceding(n)` without the trigger line itself: the scanner's look-back ends with it when the
+    line was held back at the end of the previous buffer (and then the line is read twice)."""
+    lines = ctx.preceding(n + 1)
+    if lines and lines[-1] == line:
+        lines.pop()
+    return lines[-n:]
 
 
 def _stdlib(func: str) -> bool:

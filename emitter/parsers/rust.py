@@ -3,25 +3,30 @@
 A rustc diagnostic is a header (`error[E0425]: cannot find value …`) followed by ` --> file:line:col`,
 a gutter of `|` lines, `= note:`/`= help:` lines and a blank line. A bare `error: …` header is what git,
 pip and others print too, so it is claimed only with evidence (an error code, a cargo/rustc/clippy
-command, or rust output earlier in the stream); otherwise the parser declines it, remembers it, and
-claims it when the very next anchored line turns out to be its ` --> ` location.
+command, or rust output earlier in the stream); otherwise the parser declines it, and claims it when the
+next line turns out to be its ` --> ` location (read from there, the line above).
 
 The tool is the program that spoke: `clippy` when the lint is `clippy::…` (rule from the
 `#[warn(clippy::x)]` note, the `-D clippy::x` note or the lint URL), `cargo` for Cargo.toml and
 resolution errors, `rustc` otherwise (rule: the error code, or the lint named in `#[warn(lint)]`).
 cargo's closing lines ("could not compile", "aborting due to", "generated N warnings") are swallowed.
 
-`cargo test` failures (tool `cargo-test`): the `---- name stdout ----` section holds the panic
-(`thread 'name' panicked at file:line:col:` and the message lines), "test did not panic as expected" or
-a returned `Error: …`; with --nocapture the panic line stands alone and the thread names the test. The
-`failures:` list that follows only repeats names and makes no records.
+`cargo test` failures (tool `cargo-test`): libtest prints `failures:`, then a `---- name stdout ----`
+section per failed test holding the panic (`thread 'name' panicked at file:line:col:` and the message
+lines), "test did not panic as expected", a returned `Error: …` or a doctest's compiler errors, then
+`failures:` again with the list of names, which only repeats them and makes no records. The block opens
+at the first `failures:` (the section headers hold no anchor); a section met without it (a cut log) is
+read from the line above its first anchored line. With --nocapture the panic line stands alone and the
+thread names the test. An old-style panic (rust < 1.73, `panicked at 'message', file:line:col`) whose
+message spans lines is seen outside a block only when its first line holds an anchor ("assertion
+failed").
 """
 
 from __future__ import annotations
 
 import re
 
-from .base import ERROR_WORD, LOC_COLON, Context, Hit, Parser, Status, to_int
+from .base import ERROR, FAIL, LOCATION, WARN, Context, Hit, Parser, Status, to_int
 
 HEADER = re.compile(r"^(?P<sev>error|warning)(?:\[(?P<code>[A-Z]*\d+)\])?: (?P<msg>.+)$")
 ARROW = re.compile(r"^ *--> (?P<file>.+?):(?P<line>\d+):(?P<col>\d+)$")
@@ -63,12 +68,11 @@ def _one_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
 class RustcParser(Parser):
     name = "rustc"
     tools = ("rustc", "cargo", "clippy")
-    anchors = (ERROR_WORD, "warning", LOC_COLON)
+    anchors = (ERROR, WARN, LOCATION)
     trigger = _one_of(HEADER, ARROW, SHORT)
 
     def __init__(self) -> None:
         self.pending: Hit | None = None
-        self.stash: re.Match[str] | None = None  # a declined bare header, in case its ` --> ` follows
         self.seen = False  # the stream has shown rustc output: bare headers are ours from now on
         self.helps: list[str] = []
         self.blank = False  # the block's closing blank line was seen
@@ -87,8 +91,10 @@ class RustcParser(Parser):
             return False
         arrow = ARROW.match(line)
         if arrow is not None:
-            header, self.stash = self.stash, None
-            if header is None:
+            # the header of a diagnostic declined for lack of evidence: its location proves it rustc's
+            above = _above(ctx, line, 1)
+            header = HEADER.match(above[0]) if above else None
+            if header is None or NOISE.match(header.group("msg")):
                 return None
             self._open(header, ctx)
             self._locate(arrow)
@@ -103,7 +109,6 @@ class RustcParser(Parser):
             self._open(header, ctx)
             self.seen = True
             return True
-        self.stash = header
         return None
 
     def more(self, line: str, ctx: Context) -> Status:
@@ -149,7 +154,6 @@ class RustcParser(Parser):
 
     def finish(self, ctx: Context) -> None:
         self._flush(ctx)
-        self.stash = None
 
     def _open(self, m: re.Match[str], ctx: Context) -> None:
         code = m.group("code")
@@ -228,8 +232,12 @@ MAX_MESSAGE_LINES = 20
 class CargoTestParser(Parser):
     name = "cargo-test"
     tools = ("cargo-test",)
-    anchors = ("stdout ----", "panicked at")
-    trigger = re.compile(r"^(?:---- .+ stdout ----$|thread '[^']*'(?: \(\d+\))? panicked at )")
+    anchors = (LOCATION, ERROR, FAIL)  # "failures:", "panicked at src/lib.rs:10:9:", "assertion failed"
+    # the lines that can open a record; start() re-checks each exactly
+    trigger = re.compile(
+        r"^(?:failures:$|thread '[^']*'(?: \(\d+\))? panicked at |(?:error(?:\[[A-Z]*\d+\])?|Error): "
+        r"|note: test did not panic as expected)"
+    )
 
     def __init__(self) -> None:
         self.pending: Hit | None = None
@@ -240,11 +248,14 @@ class CargoTestParser(Parser):
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
         self._flush(ctx)
-        section = SECTION.match(line)
-        if section is not None:
-            self.pending = Hit(tool="cargo-test", message="", type="test_failure", test=section.group("test"))
-            self.section = True
-            return True
+        if line == "failures:":
+            return True  # the captured outputs follow, each under its section header
+        section = self._section_above(line, ctx)
+        if section is not None:  # no `failures:` above (a cut log): this line is the section's first
+            self._open_section(section)
+            return self.more(line, ctx) is Status.MORE
+        if not line.startswith("thread "):
+            return None  # an `error:` or `Error:` of no test
         self.pending = Hit(tool="cargo-test", message="", type="test_failure")
         if not self._panic(line):
             self.pending = None
@@ -252,8 +263,6 @@ class CargoTestParser(Parser):
         return True
 
     def more(self, line: str, ctx: Context) -> Status:
-        pending = self.pending
-        assert pending is not None
         if self.quoted:
             self._quoted(line)
             return Status.MORE
@@ -262,9 +271,17 @@ class CargoTestParser(Parser):
                 self.lines.append(line)
                 return Status.MORE
             self.reading = False
-        if SECTION.match(line):
+        section = SECTION.match(line)
+        if section is not None:
             self._flush(ctx)
-            return Status.REJECT
+            self._open_section(section.group("test"))
+            return Status.MORE
+        pending = self.pending
+        if pending is None:  # between the first `failures:` and a section
+            if not line.strip():
+                return Status.MORE
+            # no section came (every output was shown live): this is the list of names
+            return Status.DONE if line == "failures:" else Status.REJECT
         if pending.file is None and self._panic(line):
             return Status.MORE
         if self.section:
@@ -276,6 +293,18 @@ class CargoTestParser(Parser):
 
     def finish(self, ctx: Context) -> None:
         self._flush(ctx)
+
+    def _section_above(self, line: str, ctx: Context) -> str | None:
+        """The test whose section header is just above this line (blank lines apart)."""
+        for above in reversed(_above(ctx, line, 2)):
+            if above.strip():
+                section = SECTION.match(above)
+                return section.group("test") if section is not None else None
+        return None
+
+    def _open_section(self, test: str) -> None:
+        self.pending = Hit(tool="cargo-test", message="", type="test_failure", test=test)
+        self.section = True
 
     def _in_section(self, line: str, ctx: Context) -> Status:
         pending = self.pending
@@ -340,4 +369,14 @@ class CargoTestParser(Parser):
         ctx.hit(hit)
 
 
-PARSERS: tuple[type[Parser], ...] = (RustcParser, CargoTestParser)
+def _above(ctx: Context, line: str, n: int) -> list[str]:
+    """`ctx.preceding(n)` without the trigger line itself: the scanner's look-back ends with it when the
+    line was held back at the end of the previous buffer (and then the line is read twice)."""
+    lines = ctx.preceding(n + 1)
+    if lines and lines[-1] == line:
+        lines.pop()
+    return lines[-n:]
+
+
+# cargo-test first: a doctest's compiler errors under its section header are the test's record
+PARSERS: tuple[type[Parser], ...] = (CargoTestParser, RustcParser)

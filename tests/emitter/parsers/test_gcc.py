@@ -185,3 +185,33 @@ def test_without_an_excerpt_the_next_tools_line_is_not_swallowed(tmp_path: Path)
     )
     got = [(r.file, r.line) for r in parse_log(log, tmp_path)]
     assert got == [("src/parser/lexer.c", 214), ("app.py", 3)]
+
+
+def test_linker_lines_without_an_anchor_are_read_from_the_driver_line(tmp_path: Path) -> None:
+    log = (
+        "/usr/bin/ld: cannot find -lssl: No such file or directory\n"
+        "/usr/bin/ld: cannot find -lcrypto: No such file or directory\n"
+        "clang: error: linker command failed with exit code 1 (use -v to see invocation)\n"
+    )
+    got = [(r.tool, r.type, r.message) for r in parse_log(log, tmp_path)]
+    assert got == [("ld", "dependency", "cannot find -lssl"), ("ld", "dependency", "cannot find -lcrypto")]
+
+
+def test_a_stopped_sub_make_far_from_the_end_is_read_from_the_parent_recipe_line(tmp_path: Path) -> None:
+    log = (
+        "make[1]: Entering directory '/src/sub'\n"
+        "make[1]: *** No rule to make target 'gen.h', needed by 'main.o'.  Stop.\n"
+        "make[1]: Leaving directory '/src/sub'\n"
+        "make: *** [Makefile:2: all] Error 2\n"
+    )
+    # `make -k` carries on: the stop line is no longer in the part of the log read at the end
+    log += "gcc -O2 -c other.c -o other.o\n" * 12_000
+    got = essentials(parse_log(log, tmp_path))
+    assert got == [
+        {
+            "tool": "make",
+            "type": "compile_error",
+            "severity": "error",
+            "message": "No rule to make target 'gen.h', needed by 'main.o'",
+        }
+    ]

@@ -147,3 +147,18 @@ FAIL	github.com/acme/pool	0.004s
         ("TestAdd", "/github.com/acme/pool/calc_test.go", 7, "Add(2, 2) = 0, want 4"),
         ("TestWorker", "/home/ci/go/src/github.com/acme/pool/pool.go", 42, "send on closed channel"),
     ]
+
+
+def test_verbose_log_line_after_printed_output_belongs_to_the_test_running(tmp_path: Path) -> None:
+    log = """\
+=== RUN   TestParse
+--- PASS: TestParse (0.00s)
+=== RUN   TestLoad
+loading fixtures from testdata/rows.csv
+    load_test.go:14: got 2 rows, want 3
+--- FAIL: TestLoad (0.00s)
+FAIL
+FAIL	example.com/app/load	0.002s
+"""
+    got = [(r.test, r.file, r.line, r.message) for r in parse_log(log, tmp_path)]
+    assert got == [("TestLoad", "/example.com/app/load/load_test.go", 14, "got 2 rows, want 3")]

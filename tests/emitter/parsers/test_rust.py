@@ -212,3 +212,29 @@ error: could not compile `app` (bin "app") due to 1 previous error
 """
     got = [(r.tool, r.type, r.message) for r in parse_log(log, tmp_path, "cargo build")]
     assert got == [("rustc", "compile_error", "linking with `cc` failed: exit status: 1")]
+
+
+def test_section_names_the_test_when_output_and_a_worker_thread_come_first(tmp_path: Path) -> None:
+    log = """\
+
+failures:
+
+---- pool::tests::spawns stdout ----
+starting 2 workers
+worker 1 ready
+thread '<unnamed>' panicked at src/pool.rs:21:13:
+queue closed early
+note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
+thread 'pool::tests::spawns' panicked at src/pool.rs:40:34:
+called `Result::unwrap()` on an `Err` value: Any { .. }
+
+
+failures:
+    pool::tests::spawns
+
+test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
+"""
+    got = [
+        (r.tool, r.test, r.file, r.line, r.column, r.message) for r in parse_log(log, tmp_path, "cargo test")
+    ]
+    assert got == [("cargo-test", "pool::tests::spawns", "src/pool.rs", 21, 13, "queue closed early")]
