@@ -2,9 +2,11 @@
 (long, short, line, native), the short test summary, and conftest import errors; `-q`, `-v`, `-rA` and
 xdist's `-n` print the same sections.
 
-Once "=== ERRORS ===", "=== FAILURES ===" or "=== short test summary info ===" is seen, the parser owns
-every line up to the session's closing "=== 2 failed in 0.1s ===" (or the end of the summary), so the
-tracebacks pytest prints there, native ones included, never reach the python_tb parser.
+Once "=== ERRORS ===" or "=== FAILURES ===" is seen, the parser owns every line up to the session's
+closing "=== 2 failed in 0.1s ===" (or the end of the summary), so the tracebacks pytest prints there,
+native ones included, never reach the python_tb parser. The "short test summary info" header holds no
+anchor: it comes inside that block, or (`--tb=no`) right before a FAILED/ERROR line, which then starts
+the block in the summary.
 
 One record per failing test. A failure block and its summary line describe the same failure, so they
 are paired here and emitted once: the block gives the line and the full message, the summary the node
@@ -31,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from .base import ERROR_UPPER, FAIL_UPPER, Context, Hit, Parser, Status
+from .base import ERROR, FAIL, Context, Hit, Parser, Status
 from .python_tb import (
     CHAIN,
     FRAME,
@@ -89,9 +91,11 @@ class _Failure:
 class PytestParser(Parser):
     name: ClassVar[str] = "pytest"
     tools: ClassVar[tuple[str, ...]] = ("pytest",)
-    anchors: ClassVar[tuple[str, ...]] = (FAIL_UPPER, ERROR_UPPER, "short test summary", "rror while loading")
+    anchors: ClassVar[tuple[str, ...]] = (FAIL, ERROR)
+    # A summary line must name a test or a test file: "FAILED (failures=1)" is unittest's verdict.
     trigger: ClassVar[re.Pattern[str]] = re.compile(
-        r"^=+ (?:FAILURES|ERRORS|short test summary info) =+$|^ImportError while loading conftest '"
+        r"^(?:=+ (?:FAILURES|ERRORS) =+$|ImportError while loading conftest '"
+        r"|(?:FAILED|ERROR) [^\s:]+(?:::\S|\.py(?: - |$))|SUBFAILED.*? [^\s\[]+::)"
     )
 
     def __init__(self) -> None:
@@ -107,7 +111,10 @@ class PytestParser(Parser):
             self.current = _Failure("error", path=conftest.group("file"))
             return True
         title = SECTION.match(line)
-        self._enter(title.group("title") if title else "")
+        if title is None:  # a summary line with no section before it (--tb=no)
+            self._enter("short test summary info")
+            return self._summary(line, ctx) is Status.MORE
+        self._enter(title.group("title"))
         return True
 
     def more(self, line: str, ctx: Context) -> Status:

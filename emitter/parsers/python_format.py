@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .base import ERROR_UPPER, ERROR_WORD, LOC_COLON, Context, Hit, Parser, Status, to_int
+from .base import ERROR, REFORMAT, Context, Hit, Parser, Status, to_int
 from .python_lint import unnamed
-
-REFORMAT = "ould reformat"  # black's "would reformat x", ruff's "Would reformat: x"
 
 # -- black -----------------------------------------------------------------------------------------
 BLACK_WOULD = re.compile(r"^would reformat (?P<file>.+?)\s*$")
@@ -36,7 +34,7 @@ def black_fix(file: str) -> dict[str, object]:
 class BlackParser(Parser):
     name = "black"
     tools = ("black",)
-    anchors = (REFORMAT, ERROR_WORD)
+    anchors = (REFORMAT, ERROR)  # `would reformat x`, `error: cannot format|parse …`
     trigger = unnamed(BLACK_WOULD, BLACK_CANNOT_FORMAT, BLACK_PARSE)
 
     def __init__(self) -> None:
@@ -115,7 +113,7 @@ RUFF_PARSE = re.compile(r"^error: Failed to parse (?P<file>.+?):(?P<line>\d+):(?
 class RuffFormatParser(Parser):
     name = "ruff-format"
     tools = ("ruff-format",)
-    anchors = (REFORMAT, LOC_COLON)
+    anchors = (REFORMAT, ERROR)  # `Would reformat: x`, `error: Failed to parse …`
     trigger = unnamed(RUFF_WOULD, RUFF_PARSE)
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
@@ -151,7 +149,7 @@ ISORT = re.compile(
 class IsortParser(Parser):
     name = "isort"
     tools = ("isort",)
-    anchors = (ERROR_UPPER,)
+    anchors = (ERROR,)
     trigger = unnamed(ISORT)
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:

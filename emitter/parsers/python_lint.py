@@ -12,34 +12,44 @@ Decisions the fixer and the tests rely on:
   command decides when it names exactly one of them; else a pyflakes/pycodestyle/mccabe code (E, W, F,
   C9) quoting a name in backticks is ruff's (flake8 quotes with '); anything still undecided is flake8's,
   because a fix command for a tool the project does not use is worse than no fix.
-- ruff's default (full) output puts the code and message on a header line and the location on the
-  `-->` line after it; the anchor spanning both lines makes the scanner show the header.
+- ruff's default (full) output puts the code and message on a header line with nothing to anchor on, and
+  the location on the ` --> file:line:col` line after it: that line starts the record and reads the header
+  just above it.
 - Types: E999/invalid-syntax/SyntaxError are syntax_error; isort-family rules (I001, I002) are format,
   like isort's own records; E902 (file unreadable) is unknown; the rest, F821 and F401 included, is lint.
   Severity is the code's first letter: emitter/severity.py maps flake8's and ruff's letters.
 - pylint: the rule is the message id (C0114); the symbolic name stays at the end of the message as pylint
   prints it. Columns are 0-based, except E0001 whose column is Python's 1-based SyntaxError offset.
-- bandit: the screen/txt block and the `-f custom` default template; bandit's columns are 0-based.
+- bandit: the screen/txt block and the `-f custom` default template; bandit's columns are 0-based. The
+  block's `Location:` line is the one with a location: it reads `>> Issue:` and the fields above it, and
+  takes the fields after it (older bandit printed `More Info:` last).
 """
 
 from __future__ import annotations
 
 import re
 
-from .base import ERROR_WORD, LOC_COLON, Context, Hit, Parser, Status, to_int
+from .base import ERROR, LOCATION, Context, Hit, Parser, Status, to_int
 
 _NAMED = re.compile(r"\(\?P<\w+>")  # the scanner joins all triggers: group names must not repeat
 
 
 def unnamed(*patterns: re.Pattern[str]) -> re.Pattern[str]:
-    return re.compile("|".join(_NAMED.sub("(?:", p.pattern) for p in patterns))
+    """One trigger for several line shapes. When all are `^`-anchored the `^` is factored out: the
+    scanner tries such triggers at position 0 only, so the alternation must sit inside it."""
+    sources = [_NAMED.sub("(?:", p.pattern) for p in patterns]
+    if len(sources) > 1 and all(src.startswith("^") for src in sources):
+        return re.compile("^(?:" + "|".join(f"(?:{src[1:]})" for src in sources) + ")")
+    return re.compile("|".join(sources))
 
 
-_FILE = r"^(?P<file>(?:[A-Za-z]:)?[^:\s][^:]*?)"
+# Greedy, not lazy: a path ends at its first colon either way, and `re` skips a greedy class to the
+# literal after it in C, where a lazy one steps through the pattern char by char (most lines fail here).
+_FILE = r"^(?P<file>(?:[A-Za-z]:)?[^:\s][^:]*)"
 
 # -- mypy ------------------------------------------------------------------------------------------
 MYPY = re.compile(
-    r"^(?P<file>(?:[A-Za-z]:)?[^:\s][^:]*?\.pyi?):(?P<line>\d+)(?::(?P<col>\d+))?"
+    r"^(?P<file>(?:[A-Za-z]:)?[^:\s][^:]*\.pyi?):(?P<line>\d+)(?::(?P<col>\d+))?"
     r"(?::(?P<end_line>\d+):(?P<end_col>\d+))?: (?P<severity>error|warning|note): (?P<message>.*)$"
 )
 MYPY_CODE = re.compile(r"\s+\[(?P<code>[a-z][a-z0-9-]*)\]$")
@@ -54,7 +64,7 @@ LOCATED = re.compile(r"^(?:[A-Za-z]:)?[^:\s][^:]*:\d+[:\s]|^\S[^:]*: (?:note|err
 class MypyParser(Parser):
     name = "mypy"
     tools = ("mypy",)
-    anchors = (LOC_COLON,)
+    anchors = (LOCATION,)
     trigger = unnamed(MYPY)
 
     def __init__(self) -> None:
@@ -143,7 +153,8 @@ class MypyParser(Parser):
 
 # -- pyright ---------------------------------------------------------------------------------------
 PYRIGHT = re.compile(
-    r"^ +(?P<file>\S.*?):(?P<line>\d+):(?P<col>\d+) - (?P<severity>error|warning|information): "
+    # pyright indents by exactly two spaces; a deeper indent is a stack frame (`    at f (node:x:9:5)`)
+    r"^  (?P<file>\S.*?):(?P<line>\d+):(?P<col>\d+) - (?P<severity>error|warning|information): "
     r"(?P<message>.*)$"
 )
 PYRIGHT_RULE = re.compile(r"\s*\((?P<rule>report[A-Za-z]+)\)$")
@@ -153,7 +164,7 @@ PYRIGHT_IMPORT = frozenset({"reportMissingImports", "reportMissingModuleSource"}
 class PyrightParser(Parser):
     name = "pyright"
     tools = ("pyright",)
-    anchors = (LOC_COLON,)
+    anchors = (LOCATION,)
     trigger = unnamed(PYRIGHT)
 
     def __init__(self) -> None:
@@ -214,10 +225,6 @@ RUFF_HEADER = re.compile(  # ruff's codes have 3 or 4 digits: a stricter shape f
 RUFF_ARROW = re.compile(r"^ *--> (?P<file>.+?):(?P<line>\d+):(?P<col>\d+)$")
 RUFF_FRAME = re.compile(r"^ *(?:\d+ *)?(?:\||[-+](?: |$)|\.\.\.|::: )|^-{8,}$")  # -{8,}: between diff hunks
 RUFF_HELP = re.compile(r"^(?: *= )?(?P<kind>help|note|info): (?P<text>.*)$")
-RUFF_SUMMARY = re.compile(
-    r"^(?:Found \d+ errors?|\[\*\] \d+ fixable|No fixes available|All checks passed|"
-    r"\d+ files? (?:would be reformatted|already formatted|left unchanged|reformatted))"
-)
 HINT_RUFF = re.compile(r"(?:^|[\s/])ruff(?:\s|$)")
 HINT_RUFF_FORMAT = re.compile(r"(?:^|[\s/])ruff\s+format\b")
 HINT_RUFF_CHECK = re.compile(r"(?:^|[\s/])ruff\s+check\b")
@@ -225,7 +232,6 @@ HINT_FLAKE8 = re.compile(r"(?:^|[\s/])flake8(?:\s|$)")
 FLAKE8_CORE = re.compile(r"^(?:[EWF]\d{3}|C9\d\d)$")  # pycodestyle, pyflakes, mccabe: quotes are '…'
 SYNTAX_RULES = frozenset({"E999", "invalid-syntax", "SyntaxError"})
 ISORT_RULE = re.compile(r"^I\d{3}$")
-RUFF_ANCHOR = r"\n *--> "  # ruff's header line ends where its location line starts
 
 
 def lint_tool(m: re.Match[str], hint: str) -> str:
@@ -286,7 +292,7 @@ class LintLineParser(Parser):
 
     name = "flake8"
     tools = ("flake8", "ruff", "ruff-format")
-    anchors = (LOC_COLON,)
+    anchors = (LOCATION,)
     trigger = unnamed(LINT_LINE)
 
     def __init__(self) -> None:
@@ -326,50 +332,45 @@ class LintLineParser(Parser):
 
 
 class RuffFullParser(Parser):
-    """ruff >= 0.12 default output: `CODE [*] message`, then ` --> file:line:col`, a frame, `help:`."""
+    """ruff >= 0.12 default output: `CODE [*] message`, then ` --> file:line:col`, a frame, `help:`.
+
+    The header holds no anchor: the `-->` line starts the record and reads the header just above it.
+    The block then takes the frame, help and notes, and lets go at the blank line that ends them."""
 
     name = "ruff"
     tools = ("ruff", "ruff-format")
-    anchors = (RUFF_ANCHOR,)
-    trigger = unnamed(RUFF_HEADER)
+    anchors = (LOCATION,)
+    trigger = unnamed(RUFF_ARROW)
 
     def __init__(self) -> None:
-        self.header: re.Match[str] | None = None  # waiting for its --> line
         self.pending: Hit | None = None  # located; collecting its frame and help
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
         self._flush(ctx)
-        self.header = RUFF_HEADER.match(line)
-        return self.header is not None
+        arrow = RUFF_ARROW.match(line)
+        above = ctx.preceding(1)
+        header = RUFF_HEADER.match(above[0]) if above else None
+        if arrow is None or header is None:
+            return None  # a `-->` under something else is not ruff's
+        tool = ruff_tool(header["name"], ctx.hint)
+        self.pending = lint_hit(tool, header, arrow["file"], arrow["line"], arrow["col"])
+        return True
 
     def more(self, line: str, ctx: Context) -> Status:
-        if self.header is not None:
-            arrow = RUFF_ARROW.match(line)
-            header, self.header = self.header, None
-            if arrow is None:
-                return Status.REJECT  # not ruff after all
-            tool = ruff_tool(header["name"], ctx.hint)
-            self.pending = lint_hit(tool, header, arrow["file"], arrow["line"], arrow["col"])
-            return Status.MORE
-        if self.pending is not None:
+        pending = self.pending
+        if pending is not None:
             help_ = RUFF_HELP.match(line)
             if help_ is not None:
-                if help_["kind"] == "help" and self.pending.suggestion is None:
-                    self.pending.suggestion = help_["text"].strip()
+                if help_["kind"] == "help" and pending.suggestion is None:
+                    pending.suggestion = help_["text"].strip()
                 return Status.MORE
             if RUFF_FRAME.match(line):
                 return Status.MORE
-            self._flush(ctx)
-        if not line.strip():
-            return Status.MORE  # between two diagnostics
-        self.header = RUFF_HEADER.match(line)
-        if self.header is not None:
-            return Status.MORE
-        return Status.DONE if RUFF_SUMMARY.match(line) else Status.REJECT
+        self._flush(ctx)
+        return Status.REJECT if line.strip() else Status.DONE
 
     def finish(self, ctx: Context) -> None:
         self._flush(ctx)
-        self.header = None
 
     def _flush(self, ctx: Context) -> None:
         hit, self.pending = self.pending, None
@@ -397,7 +398,7 @@ class PylintParser(Parser):
 
     name = "pylint"
     tools = ("pylint",)
-    anchors = (LOC_COLON,)
+    anchors = (LOCATION,)
     trigger = unnamed(PYLINT)
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
@@ -426,10 +427,11 @@ class PylintParser(Parser):
 # -- bandit ----------------------------------------------------------------------------------------
 BANDIT_ISSUE = re.compile(r"^>> Issue: \[(?P<rule>B\d{3})(?::\w+)?\] (?P<message>.*)$")
 BANDIT_FIELD = re.compile(r"^ +(?P<key>Severity|Confidence|CWE|More Info|Location): (?P<value>.*)$")
-BANDIT_LOCATION = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?\s*$")
+BANDIT_AT = re.compile(r"^ +Location: (?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?\s*$")
 BANDIT_CUSTOM = re.compile(
     _FILE + r":(?P<line>\d+): (?P<rule>B\d{3})\[bandit\]: (?P<severity>[A-Z]+): (?P<message>.*)$"
 )
+BANDIT_ABOVE = 5  # `>> Issue:` and at most Severity, CWE, More Info (and a spare) above `Location:`
 
 
 class BanditParser(Parser):
@@ -437,8 +439,8 @@ class BanditParser(Parser):
 
     name = "bandit"
     tools = ("bandit",)
-    anchors = (">> Issue", LOC_COLON)
-    trigger = unnamed(BANDIT_ISSUE, BANDIT_CUSTOM)
+    anchors = (LOCATION,)
+    trigger = unnamed(BANDIT_AT, BANDIT_CUSTOM)
 
     def __init__(self) -> None:
         self.pending: Hit | None = None
@@ -459,33 +461,54 @@ class BanditParser(Parser):
                 )
             )
             return False
-        g = BANDIT_ISSUE.match(line)
-        if g is None:
+        at = BANDIT_AT.match(line)
+        hit = self._issue_above(ctx.preceding(BANDIT_ABOVE)) if at is not None else None
+        if at is None or hit is None:
             return None
-        self.pending = Hit(
-            tool="bandit", message=g["message"].strip(), type="security", rule=g["rule"], base=0
-        )
-        return True
+        hit.file, hit.line, hit.column = at["file"], to_int(at["line"]), to_int(at["col"])
+        self.pending = hit
+        return True  # older bandit printed `More Info:` after the location
 
     def more(self, line: str, ctx: Context) -> Status:
         field = BANDIT_FIELD.match(line)
-        if field is None or self.pending is None:
+        if field is None or self.pending is None or field["key"] == "Location":
             self._flush(ctx)
             return Status.REJECT
-        key, value = field["key"], field["value"].strip()
-        if key == "Severity":
-            self.pending.severity = value.split()[0]
-        elif key == "More Info":
-            self.pending.suggestion = value
-        elif key == "Location":
-            loc = BANDIT_LOCATION.match(value)
-            if loc is not None:
-                self.pending.file, self.pending.line = loc["file"], to_int(loc["line"])
-                self.pending.column = to_int(loc["col"])
+        self._field(self.pending, field)
         return Status.MORE
 
     def finish(self, ctx: Context) -> None:
         self._flush(ctx)
+
+    def _issue_above(self, lines: list[str]) -> Hit | None:
+        """The issue whose fields run without a break from its `>> Issue:` line down to the location."""
+        fields: list[re.Match[str]] = []
+        for text in reversed(lines):
+            issue = BANDIT_ISSUE.match(text)
+            if issue is not None:
+                hit = Hit(
+                    tool="bandit",
+                    message=issue["message"].strip(),
+                    type="security",
+                    rule=issue["rule"],
+                    base=0,
+                )
+                for above in reversed(fields):
+                    self._field(hit, above)
+                return hit
+            field = BANDIT_FIELD.match(text)
+            if field is None or field["key"] == "Location":
+                return None
+            fields.append(field)
+        return None
+
+    @staticmethod
+    def _field(hit: Hit, field: re.Match[str]) -> None:
+        key, value = field["key"], field["value"].strip()
+        if key == "Severity" and value:
+            hit.severity = value.split()[0]
+        elif key == "More Info":
+            hit.suggestion = value
 
     def _flush(self, ctx: Context) -> None:
         hit, self.pending = self.pending, None
@@ -505,7 +528,7 @@ class SummaryParser(Parser):
 
     name = "python_lint_summary"
     tools = ("mypy", "ruff", "pyright")
-    anchors = (ERROR_WORD,)
+    anchors = (ERROR,)
     trigger = SUMMARY
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:

@@ -9,8 +9,8 @@ Choices a user of the records relies on:
   lib/pythonX.Y, `<frozen …>`, `<string>`): the code the repository owns. None when every frame is
   library code, rather than a path the fixer cannot edit.
 - rule: the exception class as printed ("NameError", "json.decoder.JSONDecodeError").
-- type: SyntaxError/IndentationError/TabError → syntax_error; ImportError/ModuleNotFoundError →
-  import_error; NameError → compile_error for a crashing script (an undefined name is what a compiler
+- type (exception_kind): SyntaxError/IndentationError/TabError and yaml.* errors → syntax_error;
+  ImportError/ModuleNotFoundError → import_error; NameError → compile_error, in scripts and tests alike (an undefined name is what a compiler
   would have caught, usually a missing import, and the fixer treats it as a missing-import candidate);
   any other exception → unknown for a script, test_failure for a unittest block.
 - column: never reported for SyntaxError. Python prints the offending line with its indentation
@@ -24,9 +24,10 @@ import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from .base import ERROR_UPPER, FAIL_UPPER, LOC_WORDS, Context, Hit, Parser, Status
+from .base import ERROR, FAIL, LINE, Context, Hit, Parser, Status
 
 MAX_MESSAGE_LINES = 30
+LOOK_BACK = 60  # lines read above an exception line for its frames: the innermost ones matter
 TRACEBACK = "Traceback (most recent call last):"
 FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$')
 EXCEPTION = re.compile(r"^(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?::(?: .*)?)?$")
@@ -58,12 +59,20 @@ def deepest_own(frames: list[Frame]) -> Frame | None:
 
 
 def exception_kind(name: str | None, default: str) -> str:
-    """The record type an exception class implies (`default` when it implies none)."""
-    short = (name or "").rsplit(".", 1)[-1]
-    if short in _SYNTAX:
+    """The record type an exception class implies (`default` when it implies none).
+
+    Shared by scripts, unittest and pytest: a test that dies of a NameError, an ImportError or a YAML
+    file that does not parse failed because of the code or a config file, not because an assertion
+    found a wrong answer — and that is what decides who may fix it.
+    """
+    full = name or ""
+    short = full.rsplit(".", 1)[-1]
+    if short in _SYNTAX or full.startswith(("yaml.", "ruamel.yaml.")):
         return "syntax_error"
     if short in _IMPORT:
         return "import_error"
+    if short == "NameError":
+        return "compile_error"  # an undefined name is what a compiler would have caught
     return default
 
 
@@ -137,15 +146,22 @@ class TracebackReader:
 class TracebackParser(Parser):
     """A crash printed by the interpreter, optionally behind a constant prefix ("web-1  | ",
     "INTERNALERROR> "), or a bare SyntaxError display (a script that does not compile prints no
-    "Traceback" line)."""
+    "Traceback" line).
+
+    The "Traceback (most recent call last):" header holds no anchor: the block starts at the first
+    `  File "x.py", line 3, in f` frame (a SyntaxError's frame ends with the line number). Python 3.13
+    colours the frame's number, which hides it from the anchor, so an exception line that ends a display
+    of such frames starts the record too: it reads the frames above it.
+    """
 
     name: ClassVar[str] = "python_tb"
     tools: ClassVar[tuple[str, ...]] = ("python",)
-    # a bare SyntaxError display has no "Traceback" line; Python 3.13 colours its "line 3"
-    anchors: ClassVar[tuple[str, ...]] = ("Traceback", LOC_WORDS, r"File \x1b\[")
+    anchors: ClassVar[tuple[str, ...]] = (LINE, ERROR)
     trigger: ClassVar[re.Pattern[str]] = re.compile(
-        r"^(?P<tb_prefix>\S[^\s|>]*\s*[|>] ?)?Traceback \(most recent call last\):$"
-        r'|^  File "[^"]+", line \d+$'
+        # the prefix: "web-1  | " (compose), "INTERNALERROR> "; each shape ends in a literal, which keeps
+        # the failing match of an ordinary line from backtracking through its first word
+        r'^(?:(?P<tb_prefix>[\w./-]+  *\| |[\w./-]+> ?)?  File "[^"]+", line \d+(?:, in .+)?'
+        r"|(?P<tb_exc>[A-Za-z_][\w.]*Error)(?::.*)?)$"
     )
 
     def __init__(self) -> None:
@@ -154,12 +170,38 @@ class TracebackParser(Parser):
         self.chained = False
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
-        self.reader = TracebackReader()
+        if m.group("tb_exc"):
+            reader = self._display_above(line, ctx)
+            if reader is None:
+                return None
+            self.prefix = ""
+        else:
+            self.prefix = m.group("tb_prefix") or ""
+            reader = TracebackReader()
+            reader.feed(line[len(self.prefix) :])
+        self.reader = reader
         self.chained = False
-        self.prefix = m.group("tb_prefix") or ""
-        if not line.endswith(TRACEBACK):
-            self.reader.feed(line)
         return True
+
+    @staticmethod
+    def _display_above(line: str, ctx: Context) -> TracebackReader | None:
+        """The traceback an exception line closes, when its frames were not seen (coloured ones)."""
+        if YAML_ERROR.match(line):
+            return None  # the yaml parser reads it with the marks below it
+        last = ctx.preceding(1)
+        if not last or last[0][:1] not in (" ", "\t"):
+            return None  # not under a source line, caret or frame: not the end of a traceback
+        display: list[str] = []
+        for text in reversed(ctx.preceding(LOOK_BACK)):
+            if text[:1] not in (" ", "\t"):
+                break  # "Traceback (most recent call last):", or whatever came before a bare display
+            display.append(text)
+        reader = TracebackReader()
+        for text in reversed(display):
+            reader.feed(text)
+        if not reader.frames or not reader.feed(line) or not reader.exc:
+            return None
+        return reader
 
     def more(self, line: str, ctx: Context) -> Status:
         reader = self.reader
@@ -196,8 +238,7 @@ class TracebackParser(Parser):
 
     @staticmethod
     def _default(reader: TracebackReader) -> str:
-        short = (reader.name or "").rsplit(".", 1)[-1]
-        return "compile_error" if short == "NameError" else "unknown"
+        return "unknown"  # exception_kind() has already named the kinds it knows
 
 
 _SEPARATOR = re.compile(r"^(?:={20,}|-{20,})$")
@@ -220,7 +261,7 @@ class UnittestParser(Parser):
 
     name: ClassVar[str] = "unittest"
     tools: ClassVar[tuple[str, ...]] = ("unittest",)
-    anchors: ClassVar[tuple[str, ...]] = (FAIL_UPPER, ERROR_UPPER)
+    anchors: ClassVar[tuple[str, ...]] = (FAIL, ERROR)
     trigger: ClassVar[re.Pattern[str]] = re.compile(
         r"^(?:FAIL|ERROR): (?P<ut_name>[^\s(]+) \((?P<ut_where>[^()\s]+)\)(?P<ut_sub> \(.*\))?$"
     )

@@ -291,21 +291,22 @@ def test_ruff_full_format(tmp_path: Path) -> None:
 def test_ruff_full_format_does_not_depend_on_chunk_cuts() -> None:
     whole = [(h.rule, h.line) for h in parse_hits(RUFF_FULL)]
     assert whole == [("F401", 1), ("F821", 11)]
-    # The header's anchor spans two lines; the scanner holds back a chunk's last line so no cut splits it.
+    # The header holds no anchor: the `-->` line reads it from the look-back, wherever the chunks are cut.
     for cut in range(1, len(RUFF_FULL)):
         assert [(h.rule, h.line) for h in parse_hits(RUFF_FULL, cut=cut)] == whole, cut
 
 
-def test_ruff_header_without_location_is_not_ruff(tmp_path: Path) -> None:
+@pytest.mark.parametrize("above", ["HTTP2 framing layer error", "E501 ", "see the note", ""])
+def test_ruff_arrow_under_something_else_is_not_ruff(above: str) -> None:
     hits: list[Hit] = []
     parser = RuffFullParser()
-    ctx = Context(emit=hits.append)
-    m = parser.trigger.search("E501 something that looks like a header")
-    assert m is not None and parser.start(m, "E501 something that looks like a header", ctx)
-    assert parser.more("not an arrow", ctx).name == "REJECT"
+    ctx = Context(emit=hits.append, lookback=lambda n: [above][-n:])
+    line = " --> a.py:1:8"
+    m = parser.trigger.search(line)
+    assert m is not None and parser.start(m, line, ctx) is None  # ruff codes have 3-4 digits, then a message
     parser.finish(ctx)
     assert hits == []
-    assert parser.trigger.search("HTTP2 framing layer error") is None  # ruff codes have 3-4 digits
+    assert [h for h in parse_hits(f"{above}\n{line}\n") if h.tool == "ruff"] == []
 
 
 def test_ruff_before_0_12_full_format_keeps_the_help(tmp_path: Path) -> None:
@@ -414,3 +415,46 @@ def test_bandit_custom_template(tmp_path: Path) -> None:
         "B307",
         "Use of possibly insecure function.",
     )
+
+
+BANDIT_BLOCK = """\
+>> Issue: [B105:hardcoded_password_string] Possible hardcoded password: 's3cr3t'
+   Severity: Low   Confidence: Medium
+   CWE: CWE-259 (https://cwe.mitre.org/data/definitions/259.html)
+   More Info: https://bandit.readthedocs.io/en/1.9.4/plugins/b105_hardcoded_password_string.html
+   Location: app/deploy.py:4:12
+3\t
+4\tAPI_TOKEN = "s3cr3t"
+"""
+
+
+def test_bandit_reads_the_issue_above_its_location_across_chunk_cuts() -> None:
+    # the `>> Issue:` and field lines hold no anchor: the `Location:` line reads them, wherever the cut
+    def seen(cut: int | None) -> list[tuple[object, ...]]:
+        return [
+            (h.tool, h.rule, h.file, h.line, h.column, h.severity, h.message, h.suggestion, h.base)
+            for h in parse_hits(BANDIT_BLOCK, cut=cut)
+        ]
+
+    whole = seen(None)
+    assert whole == [
+        (
+            "bandit",
+            "B105",
+            "app/deploy.py",
+            4,
+            12,
+            "Low",
+            "Possible hardcoded password: 's3cr3t'",
+            "https://bandit.readthedocs.io/en/1.9.4/plugins/b105_hardcoded_password_string.html",
+            0,
+        )
+    ]
+    for cut in range(1, len(BANDIT_BLOCK)):
+        assert seen(cut) == whole, cut
+
+
+def test_bandit_location_without_its_issue_is_not_bandit() -> None:
+    lone = "Run started\n   Location: app/deploy.py:4:12\n"
+    broken = ">> Issue: [B105:x] y\nsomething else\n   Location: app/deploy.py:4:12\n"
+    assert [h for h in parse_hits(lone + broken) if h.tool == "bandit"] == []

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.fixtures import check_live, check_recorded, essentials, parse_log
+from emitter.parsers import make_parsers
+from emitter.parsers.base import Hit
+from emitter.scan import Scanner, scan_bytes
+from tests.helpers.fixtures import check_live, check_recorded, essentials, parse_log, recorded_output
 
 
 def test_python_recorded(tmp_path: Path) -> None:
@@ -273,3 +276,43 @@ def test_two_crashes_in_a_row_are_two_records(tmp_path: Path) -> None:
         ("/app/a.py", "ValueError: first"),
         ("/app/b.py", "ValueError: second"),
     ]
+
+
+def _cut(data: bytes, cut: int) -> list[Hit]:
+    hits: list[Hit] = []
+    scanner = Scanner(make_parsers(), hits.append)
+    scanner.feed(data[:cut])
+    scanner.feed(data[cut:])
+    scanner.finish()
+    return hits
+
+
+def test_coloured_tracebacks_do_not_depend_on_chunk_cuts() -> None:
+    # coloured frames hold no anchor: the exception line reads them back, across the cut
+    whole = scan_bytes(COLOURED_313)
+    assert [(h.file, h.line, h.rule) for h in whole] == [
+        ("/tmp/tb13/app.py", 10, "NameError"),
+        ("/tmp/pyx/b.py", 3, "SyntaxError"),
+    ]
+    for cut in range(1, len(COLOURED_313)):
+        assert _cut(COLOURED_313, cut) == whole, cut
+
+
+def test_recorded_crashes_do_not_depend_on_chunk_cuts() -> None:
+    data = recorded_output("python")
+    whole = scan_bytes(data)
+    assert len(whole) == 7  # one per script
+    for cut in range(1, len(data), 97):
+        assert _cut(data, cut) == whole, cut
+
+
+def test_an_error_line_under_indented_text_is_not_a_traceback(tmp_path: Path) -> None:
+    log = (
+        "Step 3/5 : RUN make\n"
+        "    cc -c main.c\n"
+        "ValueError: bad value in config\n"
+        "  File list, line 3, in total\n"
+        "    see above\n"
+        "TypeError: the frame above is no frame\n"
+    )
+    assert [r for r in parse_log(log, tmp_path) if r.tool == "python"] == []
