@@ -35,7 +35,17 @@ from fixer.platforms.local import LocalPlatform  # noqa: E402
 from fixer.secrets import child_env  # noqa: E402
 from fixer.stages import classify, collect, commit, diffguard, guard, ledger, push, syntax, verify  # noqa: E402
 
-STAGES = ["collect", "guard", "ledger", "classify", "rules fix", "diff guard + syntax", "verify", "commit", "push"]
+STAGES = [
+    "collect",
+    "guard",
+    "ledger",
+    "classify",
+    "rules fix",
+    "diff guard + syntax",
+    "verify",
+    "commit",
+    "push",
+]
 
 
 def failing_sample(base: Path) -> Path:
@@ -79,8 +89,14 @@ def one_run(work: Path) -> dict[str, float]:
     t = lap("classify", t)
     stripped = child_env(env)
     ctx = FixContext(
-        repo=work, failure=failures[0], records=verdict.fixable, config=config, env=env, child_env=stripped,
-        verify=lambda: verify.verify(work, failures[0], config, stripped), redact=redact,
+        repo=work,
+        failure=failures[0],
+        records=verdict.fixable,
+        config=config,
+        env=env,
+        child_env=stripped,
+        verify=lambda: verify.verify(work, failures[0], config, stripped),
+        redact=redact,
     )
     patch = RulesEngine().fix(ctx)
     assert patch is not None, "the rules engine fixed nothing"
@@ -91,7 +107,9 @@ def one_run(work: Path) -> dict[str, float]:
     t = lap("verify", t)
     commit.make_commit(work, patch, attempt, fingerprints, None, config, redact=redact)
     t = lap("commit", t)
-    published = push.publish(work, "push", "origin", "feature/parcel-sizes", facts.commit or "", config, redact=redact)
+    published = push.publish(
+        work, "push", "origin", "feature/parcel-sizes", facts.commit or "", config, redact=redact
+    )
     assert not isinstance(published, Stop), published.reason
     lap("push", t)
     return times
@@ -101,9 +119,16 @@ def prompt_size(base: Path) -> tuple[int, int]:
     work = failing_sample(base)
     failures, _ = collect.collect([str(work / ".selfheal")])
     config = Config()
-    records = [r for r in failures[0].records if r.file and r.file.endswith("geometry.py")] or failures[0].records[:1]
+    records = [r for r in failures[0].records if r.file and r.file.endswith("geometry.py")] or failures[
+        0
+    ].records[:1]
     ctx = FixContext(
-        repo=work, failure=failures[0], records=records, config=config, env={}, child_env={},
+        repo=work,
+        failure=failures[0],
+        records=records,
+        config=config,
+        env={},
+        child_env={},
         verify=lambda: verify.verify(work, failures[0], config, {}),
     )
     box = Toolbox(work, config.diff.protected_paths, ctx.verify, ctx.redact)
@@ -127,7 +152,9 @@ def main() -> None:
     print("| stage | median | max |")
     print("|---|---|---|")
     for name in STAGES:
-        print(f"| {name} | {statistics.median(samples[name]) * 1000:.0f} ms | {max(samples[name]) * 1000:.0f} ms |")
+        print(
+            f"| {name} | {statistics.median(samples[name]) * 1000:.0f} ms | {max(samples[name]) * 1000:.0f} ms |"
+        )
     total = [sum(samples[n][i] for n in STAGES) for i in range(args.runs)]
     print(f"| **total** | {statistics.median(total) * 1000:.0f} ms | {max(total) * 1000:.0f} ms |")
     base = Path(tempfile.mkdtemp(prefix="selfheal-bench-"))

@@ -43,7 +43,9 @@ class Source(str, Enum):
 
 class _Model(BaseModel):
     # validate_default: a defaulted enum field is stored as its value too, like an assigned one
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, use_enum_values=True, validate_default=True
+    )
 
 
 class Edit(_Model):

@@ -31,8 +31,8 @@ import re
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from .junit import anchor, one_line
 from .hit import Hit
+from .junit import anchor, one_line
 
 MAX_BYTES = 256 * 1024 * 1024  # a parsed tree takes several times the file: refuse rather than swap
 # tools that find nothing but security problems, and formatters

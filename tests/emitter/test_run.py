@@ -15,7 +15,7 @@ from emitter.scan import Scanner
 def test_parser_crash_keeps_output_and_exit_code_and_marks_report_partial(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    def broken_feed(self: Scanner, chunk: bytes) -> None:  # noqa: ARG001
+    def broken_feed(self: Scanner, chunk: bytes) -> None:
         raise RuntimeError("parser bug")
 
     monkeypatch.setattr(Scanner, "feed", broken_feed)

@@ -123,7 +123,17 @@ def test_cancellation_reaches_the_whole_process_group(tmp_path: Path, sig: int) 
     # SIGINT by POSIX rule, which is the shell's choice, not ours).
     pidfile = tmp_path / "pids"
     proc = subprocess.Popen(
-        [*SELFHEAL, "run", "--report", str(tmp_path / "r.json"), "--", sys.executable, "-c", GRANDCHILDREN, str(pidfile)],
+        [
+            *SELFHEAL,
+            "run",
+            "--report",
+            str(tmp_path / "r.json"),
+            "--",
+            sys.executable,
+            "-c",
+            GRANDCHILDREN,
+            str(pidfile),
+        ],
         stdout=subprocess.PIPE,
         cwd=tmp_path,
     )

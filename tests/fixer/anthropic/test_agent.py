@@ -63,7 +63,9 @@ def test_a_good_fix_comes_back_as_a_patch_of_the_working_tree(repo: Repo) -> Non
     assert "5:     return a + c" in view["content"] and not view["is_error"]
     assert "5:     return a + b" in replace["content"] and not replace["is_error"]
     assert verified["content"].startswith("PASSED")
-    assert [r.body["model"] for r in server.requests] == [Config().anthropic.model] * 4  # the configured default
+    assert [r.body["model"] for r in server.requests] == [
+        Config().anthropic.model
+    ] * 4  # the configured default
     assert all(r.body["max_tokens"] == 8192 for r in server.requests)
 
 
