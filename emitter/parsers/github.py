@@ -6,13 +6,17 @@ the message escapes `%`, CR and LF. The title is the rule: it names the check, n
 it. A `path:line:col: ` at the head of the message that repeats the properties (ruff) is dropped.
 yamllint's own `-f github` format is recognised by its message (`3:7 [commas] too few spaces…`) and keeps
 its tool and rule.
+
+`::error` and `::warning` hold the scanner's ERROR and WARN anchors; `::notice` holds none, so the parser
+also reads the stream's tail (`tail = True`): a notice is found only in the last 256 KiB of its stream,
+after the records of the rest of the log. Lines seen both ways give the same hit, which the merge folds.
 """
 
 from __future__ import annotations
 
 import re
 
-from .base import Context, Hit, Parser, to_int
+from .base import ERROR, WARN, Context, Hit, Parser, to_int
 
 _UNESCAPE = re.compile(r"%(25|0D|0A|3A|2C)", re.IGNORECASE)
 _CHARS = {"25": "%", "0D": "\r", "0A": "\n", "3A": ":", "2C": ","}
@@ -38,7 +42,8 @@ def properties(text: str) -> dict[str, str]:
 class WorkflowCommand(Parser):
     name = "github"
     tools = ("github", "yamllint")
-    anchors = ("::(?:error|warning|notice)",)
+    anchors = (ERROR, WARN)
+    tail = True
     trigger = re.compile(
         r"^::(?P<gh_level>error|warning|notice)(?: (?P<gh_props>[^:]*))?::(?P<gh_message>.*)$"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .base import LOC_COLON, LOC_WORDS, Context, Hit, Parser, RegexLineParser, Status
+from .base import LINE, LOCATION, Context, Hit, Parser, RegexLineParser, Status
 
 
 def shellcheck_kind(rule: str | None, severity: str, message: str) -> str:
@@ -23,7 +23,7 @@ class ShellcheckGcc(RegexLineParser):
     name = "shellcheck-gcc"
     tool = "shellcheck"
     tools = ("shellcheck",)
-    anchors = (LOC_COLON,)
+    anchors = (LOCATION,)
     trigger = re.compile(
         r"^(?P<file>(?:[A-Za-z]:)?[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning|note): "
         r"(?P<message>.+) \[(?P<rule>SC\d+)\]$"
@@ -62,7 +62,7 @@ class ShellcheckTty(Parser):
 
     name = "shellcheck"
     tools = ("shellcheck",)
-    anchors = (LOC_WORDS,)
+    anchors = (LINE,)
     trigger = re.compile(r"^In (?P<sc_file>.+) line (?P<sc_line>\d+):$")
 
     def __init__(self) -> None:
@@ -140,7 +140,7 @@ class Hadolint(RegexLineParser):
     name = tool = "hadolint"
     tools = ("hadolint",)
     default_type = "lint"
-    anchors = (LOC_COLON,)
+    anchors = (LOCATION,)
     trigger = re.compile(
         r"^(?:hadolint:)?(?P<file>(?:[A-Za-z]:)?[^\s:][^:]*):(?P<line>\d+):? (?P<rule>(?:DL|SC)\d{4}) "
         r"(?:(?P<severity>error|warning|info|style): )?(?P<message>\S.*)$"
@@ -155,7 +155,7 @@ class HadolintParseError(RegexLineParser):
     tool = "hadolint"
     tools = ("hadolint",)
     default_type = "syntax_error"
-    anchors = (LOC_COLON,)
+    anchors = (LOCATION,)
     trigger = re.compile(
         r"^(?:hadolint:)?(?P<file>(?:\S*/)?[^\s/:]*(?:[Dd]ockerfile|[Cc]ontainerfile)[^\s/:]*)"
         r":(?P<line>\d+):(?P<col>\d+):? (?P<message>unexpected .+)$"

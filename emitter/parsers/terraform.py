@@ -3,12 +3,14 @@
 A diagnostic is a block: `Error: <summary>`, a blank line, `  on main.tf line 8, in resource "x" "y":`, the
 source lines (`   8:   foo = 1`) with any `├──` value notes, a blank line, then the detail paragraphs.
 With colour on, the block is boxed (`╷`, `│ ` in front of every line, `╵`); with `-no-color` it is not,
-and a plain `Error: …` line is too common elsewhere to open a block on its own: it is remembered and
-used when a terraform location line follows, or opens a block when the wrapped command is terraform.
-Columns are only shown as an underline, which ANSI clean-up removes, so records carry lines only.
+and a plain `Error: …` line is too common elsewhere to open a block on its own: it opens one when the
+wrapped command is terraform, and otherwise the location line (`  on main.tf line 8, in …:`, the LINE
+anchor) opens it, reading the summary from the lines above. Columns are only shown as an underline,
+which ANSI clean-up removes, so records carry lines only.
 
 `terraform fmt -check` prints the unformatted files' names and nothing else; a bare `*.tf` line is taken
-as one only when the wrapped command is a `fmt` run.
+as one only when the wrapped command is a `fmt` run. Those lines hold no anchor: the parser reads the
+stream's tail (`tail = True`), so a file list followed by more than 256 KiB of other output is missed.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import re
 
 from . import infra
-from .base import ERROR_WORD, LOC_WORDS, Context, Hit, Parser, Status, to_int
+from .base import ERROR, LINE, WARN, Context, Hit, Parser, Status, to_int
 
 _BAR = "│"
 _SUMMARY = re.compile(r"^(?P<severity>Error|Warning): (?P<summary>.+?)\s*$")
@@ -71,11 +73,10 @@ def kind(summary: str, detail: str, severity: str) -> str:
 class Diagnostic(Parser):
     name = "terraform"
     tools = ("terraform",)
-    anchors = (ERROR_WORD, "Warning: ", LOC_WORDS)
+    anchors = (ERROR, WARN, LINE)
     trigger = re.compile(r"^(?:│ )?(?:(?:Error|Warning): \S|  on .+? line \d+(?:, in .+)?:$)")
 
     def __init__(self) -> None:
-        self.remembered: re.Match[str] | None = None  # a bare "Error: …" line, in case a location follows
         self._reset()
 
     def _reset(self) -> None:
@@ -93,17 +94,18 @@ class Diagnostic(Parser):
         summary = _SUMMARY.match(text)
         if summary is not None:
             if not boxed and not _TERRAFORM.search(ctx.hint):
-                self.remembered = summary
-                return None
+                return None  # perhaps not terraform's: its location line decides
             self._reset()
             self.summary, self.boxed, self.stage = summary, boxed, "head"
             return True
         on = _ON.match(text)
-        if on is None or (self.remembered is None and not boxed):
+        if on is None:
+            return None
+        summary = _summary_above(ctx.preceding(3), boxed)
+        if summary is None and not boxed:
             return None
         self._reset()
-        self.summary, self.remembered = self.remembered, None
-        self.boxed, self.stage = boxed, "head"
+        self.summary, self.boxed, self.stage = summary, boxed, "head"
         self.file, self.line = on.group("file"), to_int(on.group("line"))
         return True
 
@@ -115,7 +117,7 @@ class Diagnostic(Parser):
             if not line.startswith(_BAR):
                 self._emit(ctx)
                 return Status.REJECT
-            line = line[2:] if line.startswith(_BAR + " ") else line[1:]
+            line = _unboxed(line)
         elif _SUMMARY.match(line) or line[:1] in ("╷", _BAR, "╵"):  # the next diagnostic, maybe boxed
             self._emit(ctx)
             return Status.REJECT
@@ -164,6 +166,26 @@ class Diagnostic(Parser):
         self._reset()
 
 
+def _unboxed(line: str) -> str:
+    """The text of a line inside a box: `│ text`, or a bare `│`."""
+    return line[2:] if line.startswith(_BAR + " ") else line[1:]
+
+
+def _summary_above(lines: list[str], boxed: bool) -> re.Match[str] | None:
+    """The `Error: …` line above a location line, past a blank line and a `with …,` line."""
+    for line in reversed(lines):
+        if boxed:
+            if not line.startswith(_BAR):
+                return None
+            line = _unboxed(line)
+        summary = _SUMMARY.match(line)
+        if summary is not None:
+            return summary
+        if line.strip() and not _WITH.match(line):
+            return None
+    return None
+
+
 def chdir(hint: str) -> str | None:
     """`terraform -chdir=DIR …` prints paths relative to DIR."""
     m = _CHDIR.search(hint)
@@ -182,11 +204,15 @@ def _paragraphs(lines: list[str]) -> str:
 
 
 class FmtCheck(Parser):
-    """`terraform fmt -check [-recursive]`: one unformatted file per line."""
+    """`terraform fmt -check [-recursive]`: one unformatted file per line.
+
+    A file name holds no anchor, so the lines are read from the stream's tail; the one anchor declared
+    only shows the parser the rare name that happens to contain "error" (the same record either way)."""
 
     name = "terraform-fmt"
     tools = ("terraform",)
-    anchors = (r"\.tf",)
+    anchors = (ERROR,)
+    tail = True
     trigger = re.compile(r"^(?P<tf_fmt>[^\s:][^\s]*\.(?:tf|tfvars|tftest\.hcl))$")
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:

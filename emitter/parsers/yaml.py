@@ -1,16 +1,18 @@
 """YAML tools: yamllint (standard, colored, parsable), PyYAML's error text, ansible-lint (full, pep8, old).
 
 yamllint's standard format names the file once, on a line of its own, then lists `  3:1  error  msg  (rule)`
-lines under it; ansible-lint's default format puts `rule: message` on one line and the location on the next;
-PyYAML spreads one error over a context, a problem and their `in "file", line N, column M` marks. All three
-are small block parsers; the one-line formats are regex lines.
+lines under it: the first problem line opens a block and takes the file from the line above it.
+ansible-lint's default format puts `rule: message` on one line and the location on the next: the location
+line is the trigger and reads the rule line above it. PyYAML spreads one error over a context, a problem
+and their `in "file", line N, column M` marks: the problem's mark is the trigger and reads the text above.
+The one-line formats are regex lines.
 """
 
 from __future__ import annotations
 
 import re
 
-from .base import ERROR_WORD, LOC_COLON, LOC_WORDS, Context, Hit, Parser, RegexLineParser, Status, to_int
+from .base import ERROR, LINE, LOCATION, WARN, Context, Hit, Parser, RegexLineParser, Status, to_int
 
 YAML_FILE = r"\.ya?ml"
 _SEVERITY_WORDS = r"(?:error|warning|note|info|fatal|hint|style|remark|debug)\b"
@@ -26,7 +28,7 @@ class YamllintParsable(RegexLineParser):
 
     name = tool = "yamllint"
     tools = ("yamllint",)
-    anchors = (LOC_COLON,)
+    anchors = (LOCATION,)
     trigger = re.compile(
         r"^(?P<file>(?:[A-Za-z]:)?[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): \[(?P<severity>error|warning)\] "
         r"(?P<message>.+?) \((?P<rule>[\w-]+)\)$"
@@ -36,41 +38,42 @@ class YamllintParsable(RegexLineParser):
         return yamllint_kind(rule, message)
 
 
-_YAMLLINT_PROBLEM = re.compile(
-    r"^  (?P<line>\d+):(?P<col>\d+) +(?P<severity>error|warning) +(?P<message>.+?)"
-    r"(?:  \((?P<rule>[\w-]+)\)| \((?P<syntax>syntax)\))$"
-)
+_YAMLLINT_FILE = re.compile(r"^\S.*\.(?:ya?ml|yamllint)$")
 
 
 class YamllintStandard(Parser):
-    """The file on a line of its own (underlined when colored), then one indented line per problem."""
+    """The file on a line of its own (underlined when colored), then one indented line per problem.
+
+    A problem line says `error` or `warning` (the scanner's anchors); the file line says nothing the
+    scanner looks for, so the first problem reads it from the line above and keeps the block open for
+    the rest of the file's problems, up to the blank line that ends them."""
 
     name = "yamllint-standard"
     tools = ("yamllint",)
-    anchors = (YAML_FILE, LOC_COLON)
+    anchors = (ERROR, WARN)
     trigger = re.compile(
-        r"^(?:(?P<yl_file>\S.*\.(?:ya?ml|yamllint))|  \d+:\d+ +(?:error|warning) +.+ \([\w-]+\))$"
+        r"^  (?P<line>\d+):(?P<col>\d+) +(?P<severity>error|warning) +(?P<message>.+?)"
+        r"(?:  \((?P<rule>[\w-]+)\)| \((?P<syntax>syntax)\))$"
     )
 
     def __init__(self) -> None:
         self.file: str | None = None
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
-        if m.group("yl_file"):
-            self.file = m.group("yl_file")
-            return True
-        self.file = None  # a problem line whose file line we could not recognise
-        return False if self._problem(line, ctx) else None
+        above = ctx.preceding(1)
+        # without its file line (cut off, or not yamllint's) the problem still has a position
+        self.file = above[0] if above and _YAMLLINT_FILE.match(above[0]) else None
+        self._emit(m, ctx)
+        return True
 
     def more(self, line: str, ctx: Context) -> Status:
-        if self._problem(line, ctx):
+        m = self.trigger.match(line)
+        if m is not None:
+            self._emit(m, ctx)
             return Status.MORE
         return Status.DONE if not line.strip() else Status.REJECT
 
-    def _problem(self, line: str, ctx: Context) -> bool:
-        m = _YAMLLINT_PROBLEM.match(line)
-        if m is None:
-            return False
+    def _emit(self, m: re.Match[str], ctx: Context) -> None:
         rule = m.group("rule") or m.group("syntax")
         message = m.group("message")
         ctx.hit(
@@ -85,109 +88,83 @@ class YamllintStandard(Parser):
                 rule=rule,
             )
         )
-        return True
 
 
 # -- PyYAML ---------------------------------------------------------------------------------------------
-# How PyYAML's contexts and problems begin: enough to tell its lines from the output around them.
-_PROBLEM = (
-    r"(?:while (?:scanning|parsing|constructing|composing)"
-    r"|found (?:character|undefined|unexpected|unknown|duplicate|incompatible|non-specific|unhashable)"
-    r"|(?:could not|did not) find expected|expected (?:<[^>]+>|'[^']*'(?: or '[^']*')?), but (?:found|got)"
-    r"|(?:mapping values|mapping keys|block sequence entries) are not allowed here"
-    r"|could not determine a constructor)\b.*"
+_EXCEPTION = re.compile(r"^(?:ruamel\.)?yaml\.[\w.]*Error: ")  # a traceback's last line names the class
+# What PyYAML prints above a context's mark rather than a problem's: the scanner's, parser's and
+# constructor's "while …", and the composer's two of its own.
+_CONTEXT = re.compile(
+    r"^(?:while |expected a single document in the stream$|found duplicate anchor .*; first)"
 )
-_PROBLEM_LINE = re.compile(_PROBLEM)
 _MARK = re.compile(r'^  in "(?P<file>[^"]+)", line (?P<line>\d+), column (?P<col>\d+)(?P<snippet>:?)$')
+_SNIPPET = "    "  # a mark ending in ':' is followed by the source line and a caret, indented by four
+
+
+def _text(line: str) -> str | None:
+    """A line of PyYAML's message (the exception's class dropped), or None for a mark, snippet or blank."""
+    if not line or line[0].isspace():
+        return None
+    prefix = _EXCEPTION.match(line)
+    return line[prefix.end() :].strip() if prefix else line.strip()
+
+
+def _context(above: list[str]) -> str | None:
+    """The context printed above a problem: right above it, or above the context's mark (and snippet)."""
+    rest = above[:]
+    if (
+        len(rest) >= 3
+        and rest[-1].startswith(_SNIPPET)
+        and rest[-2].startswith(_SNIPPET)
+        and _MARK.match(rest[-3])
+    ):
+        del rest[-2:]
+    if rest and _MARK.match(rest[-1]):
+        rest.pop()
+    text = _text(rest[-1]) if rest else None
+    return text if text and _CONTEXT.match(text) else None
 
 
 class PyYAML(Parser):
     """`str(yaml.YAMLError)`: [context, context mark,] problem, problem mark — with or without the
-    `yaml.scanner.ScannerError: ` prefix of a traceback's last line. The problem mark is the location."""
+    `yaml.scanner.ScannerError: ` prefix of a traceback's last line (python_tb hands that line back).
+
+    Each mark is a trigger (`line N,`). A mark under a context is the context's: the problem and its
+    mark follow, and that mark, the location of the error, reads the problem and context above it."""
 
     name = "pyyaml"
     tools = ("pyyaml",)
-    anchors = (
-        "while (?:scanning|parsing|constructing|composing)",
-        "allowed here",
-        "found ",
-        "find expected",
-        "could not determine",
-        LOC_WORDS,
-        ERROR_WORD,
-    )
-    trigger = re.compile(
-        rf"^(?:(?:(?:ruamel\.)?yaml\.[\w.]*Error: )?(?P<py_text>{_PROBLEM})"
-        r"|(?:ruamel\.)?yaml\.[\w.]*Error: (?P<py_other>.+)"
-        r'|  in "[^"]+", line \d+, column \d+:?)$'
-    )
+    anchors = (LINE,)
+    trigger = _MARK
 
     def __init__(self) -> None:
-        self._reset()
-
-    def _reset(self) -> None:
-        self.texts: list[str] = []
-        self.mark: re.Match[str] | None = None
         self.snippet = 0
-        self.complete = False
 
-    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool:
-        self._reset()
-        text = m.group("py_text") or m.group("py_other")
-        if text:
-            self.texts.append(text)
-        else:
-            self._mark(line)
-        return True
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        above = ctx.preceding(6)
+        problem = _text(above[-1]) if above else None
+        if problem is None or _CONTEXT.match(problem) is None:
+            context = _context(above[:-1]) if problem is not None else None
+            texts = [t for t in (context, problem) if t]
+            ctx.hit(
+                Hit(
+                    tool="pyyaml",
+                    message="\n".join(texts) or "invalid YAML",
+                    type="syntax_error",
+                    file=m.group("file"),
+                    line=to_int(m.group("line")),
+                    column=to_int(m.group("col")),
+                )
+            )
+        self.snippet = 2 if m.group("snippet") else 0
+        return self.snippet > 0
 
     def more(self, line: str, ctx: Context) -> Status:
-        if self.snippet and line.startswith("    "):  # the source line and caret under a mark ending in ':'
+        if self.snippet and line.startswith(_SNIPPET):  # the source line and caret under the mark
             self.snippet -= 1
-            return self._after_mark(ctx) if not self.snippet else Status.MORE
+            return Status.MORE if self.snippet else Status.DONE
         self.snippet = 0
-        if _MARK.match(line):
-            self._mark(line)
-            return self._after_mark(ctx) if not self.snippet else Status.MORE
-        if len(self.texts) < 4 and self._expects_problem() and _PROBLEM_LINE.match(line):
-            self.texts.append(line.strip())
-            return Status.MORE
-        self._emit(ctx)
         return Status.REJECT
-
-    def finish(self, ctx: Context) -> None:
-        self._emit(ctx)
-
-    def _mark(self, line: str) -> None:
-        self.mark = _MARK.match(line)
-        self.snippet = 2 if self.mark and self.mark.group("snippet") else 0
-        # A mark after the problem (anything but a "while …" context) ends the error.
-        self.complete = bool(self.texts) and not self.texts[-1].startswith("while ")
-
-    def _expects_problem(self) -> bool:
-        """After a context (or a bare mark) PyYAML prints the problem next; after the problem, nothing."""
-        return not self.complete and (self.mark is not None or self.texts[-1].startswith("while "))
-
-    def _after_mark(self, ctx: Context) -> Status:
-        if self.complete:
-            self._emit(ctx)
-            return Status.DONE
-        return Status.MORE
-
-    def _emit(self, ctx: Context) -> None:
-        if self.mark is None:
-            self._reset()
-            return
-        ctx.hit(
-            Hit(
-                tool="pyyaml",
-                message="\n".join(self.texts) or "invalid YAML",
-                type="syntax_error",
-                file=self.mark.group("file"),
-                line=to_int(self.mark.group("line")),
-                column=to_int(self.mark.group("col")),
-            )
-        )
-        self._reset()
 
 
 # -- ansible-lint ---------------------------------------------------------------------------------------
@@ -206,7 +183,7 @@ class AnsibleLintPep8(RegexLineParser):
     name = "ansible-lint-pep8"
     tool = "ansible-lint"
     tools = ("ansible-lint",)
-    anchors = (LOC_COLON,)
+    anchors = (LOCATION,)
     trigger = re.compile(
         rf"^(?P<file>[^\s:][^:]*{YAML_FILE}):(?P<line>\d+)(?::(?P<col>\d+))?: "
         rf"(?!{_SEVERITY_WORDS})(?P<rule>[a-z][\w-]*(?:\[[\w-]+\])?)(?:\[/\])?"
@@ -230,7 +207,7 @@ class AnsibleLintOld(RegexLineParser):
     tool = "ansible-lint"
     tools = ("ansible-lint",)
     default_type = "lint"
-    anchors = (LOC_COLON,)
+    anchors = (LOCATION,)
     trigger = re.compile(
         rf"^(?P<file>[^\s:][^:]*{YAML_FILE}):(?P<line>\d+): \[(?P<rule>E?[A-Z]*\d+)\] (?P<message>.+)$"
     )
@@ -240,73 +217,59 @@ _RULE_LINE = re.compile(
     r"^(?P<rule>[a-z][\w-]*(?:\[[a-z][\w-]*\])?)(?:\[/\])?: "
     r"(?P<message>\S.*?)(?: \((?P<severity>warning)\))?$"
 )
-# The file has no spaces and a directory or an extension: "Get:12 http://…" (apt) is not a location.
-_LOCATION = re.compile(
-    r"^(?P<file>[^\s:]*[./][^\s:]*):(?P<line>\d+)(?::(?P<col>\d+))?(?: (?P<detail>.*\S))?\s*$"
-)
+_NOT_A_RULE = re.compile(_SEVERITY_WORDS)  # `error: …` above a location is a compiler's, not a rule
+_LISTING = re.compile(r"^(?:WARNING\s+)?Listing \d+ violation\(s\)")  # the header above the first finding
 
 
 class AnsibleLintFull(Parser):
     """The default format: `fqcn[action-core]: Use FQCN …` then `playbook.yml:5:7 Use `ansible.builtin…``,
-    then a blank line. The rule line is only recognisable by its `name[tag]: ` shape, so outside a block
-    only bracketed rules start one; inside, any rule line is taken (the blocks run back to back)."""
+    then a blank line. The location line is the trigger and reads the rule line above it. A rule line is
+    recognisable by its `name[tag]: ` shape; an unbracketed one (`no-changed-when: …`) is any `word: text`
+    line, so it is taken only under ansible-lint's "Listing N violation(s)" header, right after another
+    finding (the findings run back to back), or when the wrapped command is ansible-lint."""
 
     name = "ansible-lint"
     tools = ("ansible-lint",)
-    anchors = ("]: ", LOC_COLON)
+    anchors = (LOCATION,)
     trigger = re.compile(
-        rf"^(?:(?!{_SEVERITY_WORDS})[a-z][\w-]*\[[a-z][\w-]*\](?:\[/\])?: \S"
-        rf"|(?P<al_file>[^\s:][^:]*{YAML_FILE}):\d+(?::\d+)?(?: .*)?$)"
+        rf"^(?P<al_file>[^\s:]+{YAML_FILE}):(?P<al_line>\d+)(?::(?P<al_col>\d+))?(?: (?P<al_detail>.*\S))?\s*$"
     )
 
     def __init__(self) -> None:
-        self.pending: re.Match[str] | None = None
+        self.previous = ""  # the location line of the last finding
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
-        if m.group("al_file") is not None:
-            # A location line with no rule line before it (the first rule had no `[tag]`): worth a block
-            # only when we know the command is ansible-lint.
-            if "ansible-lint" not in ctx.hint:
-                return None
-            self.pending = None
-            return True
-        self.pending = _RULE_LINE.match(line)
-        return True if self.pending else None
-
-    def more(self, line: str, ctx: Context) -> Status:
-        if self.pending is not None:
-            loc = _LOCATION.match(line)
-            rule_match, self.pending = self.pending, None
-            if loc is None:
-                return Status.REJECT
-            self._emit(rule_match, loc, ctx)
-            return Status.MORE
-        if not line.strip():
-            return Status.MORE
-        m = _RULE_LINE.match(line)
-        if m is None or re.match(_SEVERITY_WORDS, line):
-            return Status.REJECT
-        self.pending = m
-        return Status.MORE
-
-    def _emit(self, rule_match: re.Match[str], loc: re.Match[str], ctx: Context) -> None:
-        rule = rule_match.group("rule")
-        message = rule_match.group("message")
-        if loc.group("detail"):
-            message += "\n" + loc.group("detail")
-        severity = rule_match.group("severity") or "error"
+        above = ctx.preceding(3)
+        rule_line = _RULE_LINE.match(above[-1]) if above else None
+        if rule_line is None or _NOT_A_RULE.match(above[-1]):
+            return None
+        rule = rule_line.group("rule")
+        if "[" not in rule and not self._in_a_listing(above[:-1]) and "ansible-lint" not in ctx.hint:
+            return None
+        self.previous = line
+        message = rule_line.group("message")
+        if m.group("al_detail"):
+            message += "\n" + m.group("al_detail")
+        severity = rule_line.group("severity") or "error"
         ctx.hit(
             Hit(
                 tool="ansible-lint",
                 message=message,
                 type=ansible_kind(rule, severity, message),
-                file=loc.group("file"),
-                line=to_int(loc.group("line")),
-                column=to_int(loc.group("col")),
+                file=m.group("al_file"),
+                line=to_int(m.group("al_line")),
+                column=to_int(m.group("al_col")),
                 severity=severity,
                 rule=rule,
             )
         )
+        return False
+
+    def _in_a_listing(self, above: list[str]) -> bool:
+        """The lines above a rule line: the listing's header, or the previous finding and a blank line."""
+        if above and _LISTING.match(above[-1]):
+            return True
+        return len(above) == 2 and above[0] == self.previous and not above[1].strip()
 
 
 PARSERS: tuple[type[Parser], ...] = (

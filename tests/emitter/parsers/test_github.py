@@ -40,7 +40,32 @@ def test_all_properties_in_any_order_and_escapes(tmp_path: Path) -> None:
 def test_notice_is_a_note_and_a_bare_error_has_no_location(tmp_path: Path) -> None:
     log = "::notice::Cache restored\n::error::Process failed: see above\n"
     got = [(r.severity, r.file, r.line, r.message) for r in parse_log(log, tmp_path)]
-    assert got == [("note", None, None, "Cache restored"), ("error", None, None, "Process failed: see above")]
+    # `::notice` holds no scanner anchor: it is read from the stream's tail, after the rest of the log,
+    # so its record now comes after the error's (it came first before the anchor vocabulary).
+    assert got == [("error", None, None, "Process failed: see above"), ("note", None, None, "Cache restored")]
+
+
+def test_a_line_read_both_in_the_log_and_in_its_tail_gives_one_record(tmp_path: Path) -> None:
+    """`::error` lines are found by their anchor and again in the tail: the merge keeps one record each,
+    while the same message at another location stays a record of its own."""
+    log = (
+        "::error file=a.py,line=3::Missing import\n"
+        "::error file=b.py,line=3::Missing import\n"
+        "::notice file=a.py,line=9::Slow test\n"
+    )
+    got = [(r.severity, r.file, r.line, r.message) for r in parse_log(log, tmp_path)]
+    assert got == [
+        ("error", "a.py", 3, "Missing import"),
+        ("error", "b.py", 3, "Missing import"),
+        ("note", "a.py", 9, "Slow test"),
+    ]
+
+
+def test_a_notice_far_from_the_end_of_a_long_log_is_not_reached(tmp_path: Path) -> None:
+    """The documented limit of `::notice`: it is seen only in the last 256 KiB of its stream."""
+    filler = "compiling module without problems\n" * 10_000  # 340 KB, no anchor
+    log = "::notice file=a.py,line=1::Early notice\n" + filler + "::notice file=a.py,line=2::Late notice\n"
+    assert [(r.line, r.message) for r in parse_log(log, tmp_path)] == [(2, "Late notice")]
 
 
 def test_a_location_prefix_repeated_in_the_message_is_dropped(tmp_path: Path) -> None:

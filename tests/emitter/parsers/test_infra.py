@@ -123,3 +123,35 @@ def test_classify_reads_wrapped_text_for_other_parsers() -> None:
     detail = "could not connect to x.invalid: dial tcp: lookup x.invalid on 10.0.0.53:53: no such host"
     assert classify(detail) == "dns"
     assert classify("Unsupported argument: an argument named foo is not expected here") is None
+
+
+FILLER = "compiling module without problems\n" * 10_000  # 340 KB holding no anchor
+MIDDLE = (
+    "curl: (6) Could not resolve host: files.invalid\n"  # neither "error" nor "fail"
+    "Killed\n"  # neither
+    "curl: (56) Recv failure: Connection reset by peer\n"  # "fail"
+    "npm error code ENOSPC\n"  # "error"
+)
+
+
+def test_away_from_the_end_only_lines_saying_error_or_fail_are_read(tmp_path: Path) -> None:
+    """The documented gap: an infra line without "error"/"fail" is found only in the last 256 KiB."""
+    log = FILLER + MIDDLE + FILLER + "HTTP/1.1 429 Too Many Requests\n"
+    records = [r for r in parse_log(log, tmp_path) if r.tool == "infra"]
+    assert [(r.rule, r.message) for r in records] == [
+        ("connection-reset", "curl: (56) Recv failure: Connection reset by peer"),
+        ("disk-full", "npm error code ENOSPC"),
+        ("rate-limited", "HTTP/1.1 429 Too Many Requests"),
+    ]
+
+
+def test_at_the_end_of_a_long_log_every_infra_line_is_read_once(tmp_path: Path) -> None:
+    """The same lines where a failed job stops: all found, the anchored ones first (the tail is read
+    at the end of the stream) and each once although the tail reads them again."""
+    records = [r for r in parse_log(FILLER + MIDDLE, tmp_path) if r.tool == "infra"]
+    assert [(r.rule, r.message) for r in records] == [
+        ("connection-reset", "curl: (56) Recv failure: Connection reset by peer"),
+        ("disk-full", "npm error code ENOSPC"),
+        ("dns", "curl: (6) Could not resolve host: files.invalid"),
+        ("oom-killed", "Killed"),
+    ]

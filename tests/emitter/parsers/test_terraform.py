@@ -36,7 +36,7 @@ PLAIN = (
 )
 
 
-def test_plain_diagnostics_without_a_hint_use_the_remembered_summary(tmp_path: Path) -> None:
+def test_plain_diagnostics_without_a_hint_read_the_summary_above_the_location(tmp_path: Path) -> None:
     assert essentials(parse_log(PLAIN, tmp_path)) == [
         {
             "tool": "terraform",
@@ -67,6 +67,16 @@ def test_plain_diagnostics_with_a_terraform_hint_are_the_same(tmp_path: Path) ->
 
 def test_a_plain_error_line_alone_is_not_terraform_without_a_hint(tmp_path: Path) -> None:
     log = "Error: Cannot find module 'left-pad'\n\nRequire stack:\n- /app/index.js\n"
+    assert all(r.tool != "terraform" for r in parse_log(log, tmp_path))
+
+
+def test_a_location_line_far_below_an_error_line_does_not_borrow_its_summary(tmp_path: Path) -> None:
+    log = (
+        "Error: Cannot find module 'left-pad'\n"
+        "\n"
+        "Require stack:\n"
+        "  on main.tf line 3, in the docs of a tool that quotes terraform:\n"
+    )
     assert all(r.tool != "terraform" for r in parse_log(log, tmp_path))
 
 
@@ -152,6 +162,14 @@ def test_fmt_check_lists_files_only_when_the_command_is_fmt(tmp_path: Path) -> N
     assert records[1].fix is not None
     assert records[1].fix.command == ["terraform", "fmt", "modules/net/variables.tf"]
     assert parse_log(log, tmp_path, hint="make test") == []
+
+
+def test_fmt_check_file_names_are_read_from_the_tail_of_the_stream(tmp_path: Path) -> None:
+    """A bare file name holds no anchor: the list is found in the last 256 KiB of the stream, not before."""
+    filler = "terraform_data.x: Refreshing state...\n" * 8_000  # 300 KB
+    log = "main.tf\n" + filler + "variables.tf\n"
+    records = parse_log(log, tmp_path, hint="terraform fmt -check; terraform plan")
+    assert [(r.file, r.type) for r in records] == [("variables.tf", "format")]
 
 
 def test_fmt_check_under_opentofu_suggests_tofu(tmp_path: Path) -> None:

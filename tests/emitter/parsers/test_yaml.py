@@ -163,6 +163,27 @@ def test_pyyaml_like_words_without_a_mark_leave_the_next_line_to_others(tmp_path
     assert [(r.tool, r.file, r.line) for r in records] == [("generic", "settings.ini", 3)]
 
 
+def test_pyyaml_context_marks_with_snippets_and_the_composer_s_own_contexts(tmp_path: Path) -> None:
+    """str() of PyYAML's errors on string streams: every mark ends in ':' and shows the source line."""
+    import yaml
+
+    docs = ["a: 1\nb\nc: 2\n", 'key: "abc\n', "--- a\n--- b\n", "a: &x 1\nb: &x 2\n"]
+    texts = []
+    for doc in docs:
+        try:
+            yaml.compose(doc)
+        except yaml.YAMLError as error:
+            texts.append(str(error))
+    log = "\n".join(texts) + "\nDone.\n"
+    got = [(r.line, r.column, r.message) for r in parse_log(log, tmp_path) if r.tool == "pyyaml"]
+    assert got == [
+        (3, 1, "while scanning a simple key\ncould not find expected ':'"),
+        (2, 1, "while scanning a quoted scalar\nfound unexpected end of stream"),
+        (2, 1, "expected a single document in the stream\nbut found another document"),
+        (2, 4, "found duplicate anchor 'x'; first occurrence\nsecond occurrence"),
+    ]
+
+
 def _crash_on(tmp_path: Path, name: str, text: str) -> bytes:
     """What a script that loads a broken YAML file prints: PyYAML's error as the traceback's last lines."""
     (tmp_path / name).write_text(text)
@@ -237,10 +258,37 @@ def test_ansible_lint_full_format_after_an_unbracketed_first_rule(tmp_path: Path
         "playbook.yml:4 Task/Handler: copy a file\n"
     )
     with_hint = parse_log(log, tmp_path, hint="ansible-lint playbook.yml")
+    # The location line is the trigger and reads the rule line above it, so the first finding, which
+    # used to be lost (its rule line came before any block), is found too.
     assert [(r.rule, r.line, r.message) for r in with_hint] == [
-        ("risky-file-permissions", 4, "File permissions unset or incorrect.\nTask/Handler: copy a file")
+        (
+            "no-changed-when",
+            8,
+            "Commands should not change things if nothing needs doing.\nTask/Handler: shell echo hi",
+        ),
+        ("risky-file-permissions", 4, "File permissions unset or incorrect.\nTask/Handler: copy a file"),
     ]
     assert parse_log(log, tmp_path) == []  # unbracketed rules look like any `word: text` line
+
+
+def test_ansible_lint_full_format_unbracketed_rules_inside_a_listing(tmp_path: Path) -> None:
+    """Without a hint, an unbracketed rule counts under the listing header or right after a finding."""
+    log = (
+        "WARNING  Listing 3 violation(s) that are fatal\n"
+        "no-changed-when: Commands should not change things if nothing needs doing.\n"
+        "playbook.yml:8 Task/Handler: shell echo hi\n"
+        "\n"
+        "risky-file-permissions: File permissions unset or incorrect.\n"
+        "playbook.yml:4 Task/Handler: copy a file\n"
+        "\n"
+        "Some text between findings\n"
+        "latest: Result of the command may vary on subsequent runs.\n"
+        "playbook.yml:12 Task/Handler: git clone\n"
+    )
+    assert [(r.rule, r.line) for r in parse_log(log, tmp_path)] == [
+        ("no-changed-when", 8),
+        ("risky-file-permissions", 4),
+    ]
 
 
 def test_ansible_lint_rules_do_not_take_compiler_lines(tmp_path: Path) -> None:
