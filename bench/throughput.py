@@ -53,7 +53,7 @@ NOISE = [
     "tests/unit/test_models.py::test_order_total[discount-10] PASSED                 [ 37%]",
     "tests/unit/test_models.py::TestInvoice::test_rounding PASSED                     [ 38%]",
     " PASS  src/components/Button.test.tsx (2.41 s)",
-    "    at processTicksAndRejections (node:internal/process/task_queues:95:5)",
+    "(node:2817) [DEP0040] DeprecationWarning: The `punycode` module is deprecated.",
     "2026-11-21T13:35:46.123456Z INFO worker{id=3}: jobs::queue: processed batch size=128 elapsed=42ms",
     '[2026-11-21 13:35:47,812] DEBUG urllib3.connectionpool: https://api.example.org:443 "GET /v1/items HTTP/1.1" 200 1532',
     "webpack 5.90.1 compiled successfully in 8123 ms",

@@ -15,7 +15,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Sequence
 
-from .parsers.base import ANCHORS, Context, Hit, Parser, Status
+from .parsers.base import ANCHORS, LOCATION, Context, Hit, Parser, Status
 
 MAX_LINE = 64 * 1024
 TAIL_BYTES = 256 * 1024
@@ -23,7 +23,6 @@ LOOKBACK_BYTES = 8 * 1024
 FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"abcdefghijklmnopqrstuvwxyz0000000000")
 ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 MAKE_DIR = re.compile(r"^\S*make(?:\[\d+\])?: (Entering|Leaving) directory [`'\"]?(.+?)['\"]?$")
-ANCHOR_MAKE = "directory"
 
 
 def clean_line(raw: bytes) -> str:
@@ -53,10 +52,11 @@ class Scanner:
         self.ctx = Context(emit=emit, hint=hint, dirs=dirs if dirs is not None else [])
         # Only the vocabulary is searched (tests/test_structure.py holds every parser to it).
         vocabulary = set(ANCHORS.values())
-        anchors = sorted({a for p in self.parsers for a in p.anchors if a in vocabulary} | {ANCHOR_MAKE})
+        # LOCATION is always searched: make's directory lines, which every stream must follow, ride on it
+        anchors = sorted({a for p in self.parsers for a in p.anchors if a in vocabulary} | {LOCATION})
         bits = {a: 1 << i for i, a in enumerate(anchors)}
         self._anchors = [(re.compile(a.encode()), bits[a]) for a in anchors]
-        self._make_bit = bits[ANCHOR_MAKE]
+        self._make_bit = bits[LOCATION]
         self._owners = [(p, sum(bits.get(a, 0) for a in set(p.anchors))) for p in self.parsers]
         self._offers: dict[int, _Offer] = {}
         self._tail_parsers = [p for p in self.parsers if p.tail]
@@ -179,7 +179,7 @@ class Scanner:
 
     def _dispatch(self, raw: bytes, mask: int, buf: bytes, start: int) -> bool:
         """Offers a line to the parsers owning its anchors; True when one of them entered block mode."""
-        if mask & self._make_bit and self._make_dir(clean_line(raw)):
+        if mask & self._make_bit and b"directory" in raw and self._make_dir(clean_line(raw)):
             return False
         offer = self._offers.get(mask)
         if offer is None:

@@ -131,25 +131,23 @@ class RegexLineParser(Parser):
 
 # The anchor vocabulary. Each is a regex over the folded chunk (A-Z → a-z, 0-9 → 0), starting with a
 # literal so that `re` skips through noise in C. Adding one costs every build log a pass: measure first.
-LOCATION = r":[0(\[](?<=[^0\s]:[0(\[])"  # file:12, x.c:(.text+0x5), Foo.java:[3,5] — not 12:34:56
-ERROR = "rror"  # error, Error, ERROR, TypeError
-FAIL = "fail"  # FAIL, failed, Failure
-WARN = "warn"  # warning, WARN, [warn]
+# file:12, x.c:(.text+0x5), Foo.java:[3,5] — not 12:34:56 (a digit before the colon), and not the
+# everyday non-locations: apt's `Get:12`, URLs with ports (`example.org:443`, `localhost:8080`), `(node:1234)`.
+# make's `Entering directory` rides along in the same pass (both begin with the colon).
+LOCATION = (
+    r":(?:[0(\[](?<=[^0\s]:[0(\[])(?<!get:0)(?<!\.org:0)(?<!\.com:0)(?<!\.net:0)(?<!\.io:0)(?<!host:0)"
+    r"(?<!\(node:0)| (?:entering|leaving) directory)"
+)
+# error, Error, ERROR, TypeError — not Maven's `Errors: 0`; `would reformat` shares the pass (one `r` prefix)
+ERROR = r"r(?:ror(?!s: 0\b|s=0\b)|eformat)"
+REFORMAT = ERROR  # a name of its own for readers of the parsers; the same pass
+FAIL = r"fail(?!ures: 0\b|ed=0\b|ed: 0\b)"  # FAIL, failed, Failure — not `Failures: 0`, ansible's `failed=0`
+WARN = r"warn(?<![a-ln-z]warn)"  # warning, WARN, [warn] — not DeprecationWarning (m: ANSI colour ends in it)
 LINE = r"line 0+(?:[,:]| in\b|\r?\n)"  # "x.py", line 3, in f / in "x.yaml", line 3, column 1 / a.sh line 3:
-REFORMAT = "reformat"  # would reformat x.py
 ANCHORS = {
     "location": LOCATION,
     "error": ERROR,
     "fail": FAIL,
     "warn": WARN,
     "line": LINE,
-    "reformat": REFORMAT,
 }
-
-# Old names, kept only while the parser modules move to the vocabulary above.
-LOC_COLON = LOCATION
-LOC_WORDS = LINE
-ERROR_WORD = ERROR
-ERROR_UPPER = ERROR
-FAIL_UPPER = FAIL
-LOC_PAREN = r"\(0+,0+\)"
