@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -85,23 +86,32 @@ ERRORS = [
 ]
 
 
+LINE_NUMBER = re.compile(r"(?<=:)\d+|(?<=line )\d+")
+
+
 def generate(path: Path, megabytes: int) -> tuple[int, int]:
+    """Writes the log; returns (bytes written, distinct errors planted)."""
     rng = random.Random(7)
     target = megabytes * 1_000_000
-    written = errors = 0
+    written = 0
+    planted: set[str] = set()
     with path.open("w", encoding="utf-8") as fh:
         while written < target:
             block = []
             for _ in range(2000):
-                if rng.random() < 0.0004:
-                    block.append(rng.choice(ERRORS))
-                    errors += 1
+                if rng.random() < 0.00012:
+                    # a different line number each time, so the merge step cannot fold them together
+                    error = LINE_NUMBER.sub(
+                        lambda _: str(rng.randint(1, 99_999)), rng.choice(ERRORS), count=1
+                    )
+                    block.append(error)
+                    planted.add(error)
                 else:
                     block.append(rng.choice(NOISE))
             text = "\n".join(block) + "\n"
             fh.write(text)
             written += len(text.encode())
-    return written, errors
+    return written, len(planted)
 
 
 def timed(cmd: list[str], stdout: int | None = subprocess.DEVNULL, cwd: Path | None = None) -> float:
@@ -170,7 +180,7 @@ def main() -> None:
 
     records = len(json.loads(report.read_text())["records"])
     rows = [
-        ("log size", f"{mb:.0f} MB, {errors} errors planted, {records} records reported"),
+        ("log size", f"{mb:.0f} MB, {errors} distinct errors planted, {records} records reported"),
         ("cat > /dev/null", f"{cat_s:.2f} s  ({mb / cat_s:.0f} MB/s)"),
         ("selfheal run -- cat > /dev/null", f"{run_s:.2f} s  ({mb / run_s:.0f} MB/s end to end)"),
         ("parse only (scanner, in-process)", f"{parse_s:.2f} s  ({mb / parse_s:.0f} MB/s)"),

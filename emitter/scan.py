@@ -186,11 +186,10 @@ class Scanner:
             offer = self._offers[mask] = _Offer([p for p, owned in self._owners if owned & mask])
         if not offer.parsers:
             return False
-        if raw.isascii() and b"\x1b" not in raw and b"\r" not in raw and not offer.wanted_bytes(raw):
+        plain = raw.isascii() and b"\x1b" not in raw and b"\r" not in raw
+        if plain and not offer.wanted_bytes(raw):
             return False
         line = clean_line(raw)
-        if not offer.wanted(line):
-            return False
         self.ctx.lookback = lambda n: self._lines_before(buf, start, n)
         try:
             return self._offer(offer.parsers, line)
@@ -231,30 +230,38 @@ def _nothing(n: int) -> list[str]:
 
 
 class _Offer:
-    """The parsers that own a given set of anchors, and one cheap pre-check for all their triggers:
-    `^`-anchored triggers are tried with one `match` (position 0 only), the rest with one `search`.
-    A bytes twin of each check rejects ASCII lines before they are decoded (same result on ASCII)."""
+    """The parsers that own a given set of anchors. When lines with that set keep coming (a log full of
+    warnings), one combined check of all their triggers on the raw bytes rejects ASCII lines in a single
+    C call. It is compiled only then: compiling it costs more than a few hundred lines are worth.
+    `^`-anchored triggers are tried with one `match` (position 0 only), the rest with one `search`."""
+
+    COMBINE_AFTER = 200
 
     def __init__(self, parsers: list[Parser]) -> None:
         self.parsers = parsers
-        anchored = [_scoped(p.trigger) for p in parsers if p.trigger.pattern.startswith("^")]
-        floating = [_scoped(p.trigger) for p in parsers if not p.trigger.pattern.startswith("^")]
-        self._at_start = _combine(anchored)
-        self._anywhere = _combine(floating)
-        self._at_start_b = _combine_bytes(anchored)
-        self._anywhere_b = _combine_bytes(floating)
-
-    def wanted(self, line: str) -> bool:
-        return bool(
-            (self._at_start is not None and self._at_start.match(line))
-            or (self._anywhere is not None and self._anywhere.search(line))
-        )
+        self._seen = 0
+        self._at_start: re.Pattern[bytes] | None = None
+        self._anywhere: re.Pattern[bytes] | None = None
+        self._combined = False
 
     def wanted_bytes(self, raw: bytes) -> bool:
+        if not self._combined:
+            self._seen += 1
+            if self._seen < self.COMBINE_AFTER:
+                return True
+            self._combine()
         return bool(
-            (self._at_start_b is not None and self._at_start_b.match(raw))
-            or (self._anywhere_b is not None and self._anywhere_b.search(raw))
+            (self._at_start is not None and self._at_start.match(raw))
+            or (self._anywhere is not None and self._anywhere.search(raw))
         )
+
+    def _combine(self) -> None:
+        self._combined = True
+        anchored = [_scoped(p.trigger) for p in self.parsers if p.trigger.pattern.startswith("^")]
+        floating = [_scoped(p.trigger) for p in self.parsers if not p.trigger.pattern.startswith("^")]
+        self._at_start, self._anywhere = _combine_bytes(anchored), _combine_bytes(floating)
+        if (anchored and self._at_start is None) or (floating and self._anywhere is None):
+            self._at_start = self._anywhere = re.compile(b"")  # no bytes form: let every line through
 
 
 def _scoped(trigger: re.Pattern[str]) -> str:
@@ -264,10 +271,6 @@ def _scoped(trigger: re.Pattern[str]) -> str:
     )
     body = _unname(trigger.pattern)
     return f"(?{letters}:{body})" if letters else body
-
-
-def _combine(patterns: list[str]) -> re.Pattern[str] | None:
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 def _combine_bytes(patterns: list[str]) -> re.Pattern[bytes] | None:
