@@ -15,7 +15,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Sequence
 
-from .parsers.base import ANCHORS, LOCATION, Context, Hit, Parser, Status
+from .parsers.base import ANCHORS, LOCATION, Context, Hit, Parser, Status, unname
 
 MAX_LINE = 64 * 1024
 TAIL_BYTES = 256 * 1024
@@ -269,7 +269,7 @@ def _scoped(trigger: re.Pattern[str]) -> str:
     letters = "".join(
         c for flag, c in ((re.I, "i"), (re.M, "m"), (re.S, "s"), (re.X, "x")) if trigger.flags & flag
     )
-    body = _unname(trigger.pattern)
+    body = unname(trigger.pattern)
     return f"(?{letters}:{body})" if letters else body
 
 
@@ -281,15 +281,6 @@ def _combine_bytes(patterns: list[str]) -> re.Pattern[bytes] | None:
         return re.compile("|".join(f"(?:{p})" for p in patterns).encode("utf-8"))
     except (re.error, UnicodeEncodeError):
         return None
-
-
-def _unname(pattern: str) -> str:
-    """Group names dropped, so that triggers sharing names can be combined."""
-    if "(?P" not in pattern:
-        return pattern
-    if "(?P=" in pattern:
-        raise ValueError(f"trigger uses a named back-reference, which cannot be combined: {pattern}")
-    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
 
 
 def scan_bytes(data: bytes, parsers: Sequence[Parser] | None = None, hint: str = "") -> list[Hit]:

@@ -25,7 +25,9 @@ command -v cargo >/dev/null 2>&1 || {
 }
 
 if [ ! -x tests/js/node_modules/.bin/tsc ] || [ tests/js/package-lock.json -nt tests/js/node_modules ]; then
-  echo "install-tools: npm ci (tests/js)"
-  (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
+  echo "install-tools: npm install (tests/js)"
+  # npm install, not npm ci: npm 11 writes lock files that its own `ci` then rejects (platform-only
+  # optional packages); with exact versions in package.json and the lock file, install resolves the same tree
+  (cd tests/js && npm install --no-audit --no-fund --loglevel=error)
   touch tests/js/node_modules
 fi

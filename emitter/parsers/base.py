@@ -82,6 +82,26 @@ class Parser:
         return None
 
 
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+
+
+def unname(pattern: str) -> str:
+    """The pattern with its group names dropped, so that patterns sharing names can be joined."""
+    if "(?P=" in pattern:
+        raise ValueError(f"a named back-reference cannot be joined with other patterns: {pattern}")
+    return _GROUP_NAME.sub("(?:", pattern)
+
+
+def one_trigger(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One trigger for several line shapes; `start()` re-matches the exact one. When all are
+    `^`-anchored the `^` is factored out: the scanner tries such triggers at position 0 only, so the
+    alternation must sit inside it."""
+    sources = [unname(p.pattern) for p in patterns]
+    if len(sources) > 1 and all(src.startswith("^") for src in sources):
+        return re.compile("^(?:" + "|".join(f"(?:{src[1:]})" for src in sources) + ")")
+    return re.compile("|".join(sources))
+
+
 def to_int(value: str | None) -> int | None:
     if value is None or value == "":
         return None

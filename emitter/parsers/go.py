@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .base import ERROR, FAIL, LOCATION, Context, Hit, Parser, Status, to_int
+from .base import ERROR, FAIL, LOCATION, Context, Hit, Parser, Status, one_trigger, to_int
 
 DIAG = re.compile(
     r"^(?P<vet>vet: )?(?P<file>(?:[A-Za-z]:)?[^:\s][^:]*?\.go):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.+)$"
@@ -66,22 +66,13 @@ VET = tuple(
 GOROOT_NOTE = re.compile(r"(?<=is not in GOROOT) \((?:/|[A-Za-z]:)[^)]*\)$")
 CARET = re.compile(r"^\s*\^$")
 VET_HINT = re.compile(r"\bgo vet\b|\bvet\b")
-_NAMED = re.compile(r"\(\?P<\w+>")
-
-
-def _one_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
-    """One trigger from line patterns that all start at `^`: a single leading `^` (so `search` never
-    scans along the line) and no group names (the patterns share them; start() re-matches exactly)."""
-    return re.compile(
-        "^(?:" + "|".join(_NAMED.sub("(?:", p.pattern).removeprefix("^") for p in patterns) + ")"
-    )
 
 
 class GoParser(Parser):
     name = "go"
     tools = ("go", "go-vet")
     anchors = (LOCATION,)
-    trigger = _one_of(DIAG)
+    trigger = one_trigger(DIAG)
 
     def __init__(self) -> None:
         self.pending: Hit | None = None
@@ -182,7 +173,7 @@ class GoTestParser(Parser):
     tools = ("go-test",)
     # "--- FAIL", "FAIL\tpkg", "x_test.go:12:", "panic: runtime error", "\t/src/x.go:12 +0x1d"
     anchors = (FAIL, LOCATION, ERROR)
-    trigger = _one_of(FAIL_LINE, LOG, PKG, PANIC, FRAME)
+    trigger = one_trigger(FAIL_LINE, LOG, PKG, PANIC, FRAME)
 
     def __init__(self) -> None:
         self.current: str | None = None  # the test `go test -v` is running

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .base import ERROR, REFORMAT, Context, Hit, Parser, Status, to_int
-from .python_lint import unnamed
+from .base import ERROR, REFORMAT, Context, Hit, Parser, Status, one_trigger, to_int
 
 # -- black -----------------------------------------------------------------------------------------
 BLACK_WOULD = re.compile(r"^would reformat (?P<file>.+?)\s*$")
@@ -35,7 +34,7 @@ class BlackParser(Parser):
     name = "black"
     tools = ("black",)
     anchors = (REFORMAT, ERROR)  # `would reformat x`, `error: cannot format|parse …`
-    trigger = unnamed(BLACK_WOULD, BLACK_CANNOT_FORMAT, BLACK_PARSE)
+    trigger = one_trigger(BLACK_WOULD, BLACK_CANNOT_FORMAT, BLACK_PARSE)
 
     def __init__(self) -> None:
         self.pending: Hit | None = None
@@ -114,7 +113,7 @@ class RuffFormatParser(Parser):
     name = "ruff-format"
     tools = ("ruff-format",)
     anchors = (REFORMAT, ERROR)  # `Would reformat: x`, `error: Failed to parse …`
-    trigger = unnamed(RUFF_WOULD, RUFF_PARSE)
+    trigger = one_trigger(RUFF_WOULD, RUFF_PARSE)
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
         g = RUFF_WOULD.match(line)
@@ -150,7 +149,7 @@ class IsortParser(Parser):
     name = "isort"
     tools = ("isort",)
     anchors = (ERROR,)
-    trigger = unnamed(ISORT)
+    trigger = one_trigger(ISORT)
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
         g = ISORT.match(line)

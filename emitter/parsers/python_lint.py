@@ -29,19 +29,7 @@ from __future__ import annotations
 
 import re
 
-from .base import ERROR, LOCATION, Context, Hit, Parser, Status, to_int
-
-_NAMED = re.compile(r"\(\?P<\w+>")  # the scanner joins all triggers: group names must not repeat
-
-
-def unnamed(*patterns: re.Pattern[str]) -> re.Pattern[str]:
-    """One trigger for several line shapes. When all are `^`-anchored the `^` is factored out: the
-    scanner tries such triggers at position 0 only, so the alternation must sit inside it."""
-    sources = [_NAMED.sub("(?:", p.pattern) for p in patterns]
-    if len(sources) > 1 and all(src.startswith("^") for src in sources):
-        return re.compile("^(?:" + "|".join(f"(?:{src[1:]})" for src in sources) + ")")
-    return re.compile("|".join(sources))
-
+from .base import ERROR, LOCATION, Context, Hit, Parser, Status, one_trigger, to_int
 
 # Greedy, not lazy: a path ends at its first colon either way, and `re` skips a greedy class to the
 # literal after it in C, where a lazy one steps through the pattern char by char (most lines fail here).
@@ -65,7 +53,7 @@ class MypyParser(Parser):
     name = "mypy"
     tools = ("mypy",)
     anchors = (LOCATION,)
-    trigger = unnamed(MYPY)
+    trigger = one_trigger(MYPY)
 
     def __init__(self) -> None:
         self.pending: Hit | None = None
@@ -165,7 +153,7 @@ class PyrightParser(Parser):
     name = "pyright"
     tools = ("pyright",)
     anchors = (LOCATION,)
-    trigger = unnamed(PYRIGHT)
+    trigger = one_trigger(PYRIGHT)
 
     def __init__(self) -> None:
         self.pending: Hit | None = None
@@ -293,7 +281,7 @@ class LintLineParser(Parser):
     name = "flake8"
     tools = ("flake8", "ruff", "ruff-format")
     anchors = (LOCATION,)
-    trigger = unnamed(LINT_LINE)
+    trigger = one_trigger(LINT_LINE)
 
     def __init__(self) -> None:
         self.pending: Hit | None = None
@@ -340,7 +328,7 @@ class RuffFullParser(Parser):
     name = "ruff"
     tools = ("ruff", "ruff-format")
     anchors = (LOCATION,)
-    trigger = unnamed(RUFF_ARROW)
+    trigger = one_trigger(RUFF_ARROW)
 
     def __init__(self) -> None:
         self.pending: Hit | None = None  # located; collecting its frame and help
@@ -399,7 +387,7 @@ class PylintParser(Parser):
     name = "pylint"
     tools = ("pylint",)
     anchors = (LOCATION,)
-    trigger = unnamed(PYLINT)
+    trigger = one_trigger(PYLINT)
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
         g = PYLINT.match(line)
@@ -440,7 +428,7 @@ class BanditParser(Parser):
     name = "bandit"
     tools = ("bandit",)
     anchors = (LOCATION,)
-    trigger = unnamed(BANDIT_AT, BANDIT_CUSTOM)
+    trigger = one_trigger(BANDIT_AT, BANDIT_CUSTOM)
 
     def __init__(self) -> None:
         self.pending: Hit | None = None

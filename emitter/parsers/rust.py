@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from .base import ERROR, FAIL, LOCATION, WARN, Context, Hit, Parser, Status, to_int
+from .base import ERROR, FAIL, LOCATION, WARN, Context, Hit, Parser, Status, one_trigger, to_int
 
 HEADER = re.compile(r"^(?P<sev>error|warning)(?:\[(?P<code>[A-Z]*\d+)\])?: (?P<msg>.+)$")
 ARROW = re.compile(r"^ *--> (?P<file>.+?):(?P<line>\d+):(?P<col>\d+)$")
@@ -54,22 +54,13 @@ DEPENDENCY = re.compile(
     r"no matching (?:package|version)|failed to select a version|failed to (?:download|fetch|load source)"
     r"|failed to get `[^`]+` as a dependency|could not find `[^`]+` in registry"
 )
-_NAMED = re.compile(r"\(\?P<\w+>")
-
-
-def _one_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
-    """One trigger from line patterns that all start at `^`: a single leading `^` (so `search` never
-    scans along the line) and no group names (the patterns share them; start() re-matches exactly)."""
-    return re.compile(
-        "^(?:" + "|".join(_NAMED.sub("(?:", p.pattern).removeprefix("^") for p in patterns) + ")"
-    )
 
 
 class RustcParser(Parser):
     name = "rustc"
     tools = ("rustc", "cargo", "clippy")
     anchors = (ERROR, WARN, LOCATION)
-    trigger = _one_of(HEADER, ARROW, SHORT)
+    trigger = one_trigger(HEADER, ARROW, SHORT)
 
     def __init__(self) -> None:
         self.pending: Hit | None = None
