@@ -14,7 +14,7 @@ Invariants the engine enforces whatever a rule does (reports are untrusted data)
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -133,6 +133,15 @@ def by_file(records: list[Record]) -> dict[str, list[Record]]:
         if record.file:
             groups.setdefault(record.file, []).append(record)
     return groups
+
+
+def text_files(repo: Path, records: list[Record]) -> Iterator[tuple[str, Path, str, list[Record]]]:
+    """(name, path, text, its records) for each records' file inside the repository that is UTF-8 text."""
+    for rel, group in by_file(records).items():
+        path = repo_file(repo, rel)
+        text = read_text(path) if path else None
+        if path is not None and text is not None:
+            yield rel, path, text, group
 
 
 # -- the engine --------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 from emitter.report import Record
 
 from .. import FixContext
-from . import Fixed, by_file, read_text, repo_file, split_lines, write_text
+from . import Fixed, split_lines, text_files, write_text
 from .yaml_indent import loads
 
 RULES = ("fqcn[action-core]", "fqcn[action]")
@@ -61,11 +61,7 @@ class AnsibleFqcn:
 
     def apply(self, repo: Path, records: list[Record], ctx: FixContext) -> list[Fixed]:
         fixed: list[Fixed] = []
-        for rel, group in by_file(records).items():
-            path = repo_file(repo, rel)
-            text = read_text(path) if path else None
-            if path is None or text is None:
-                continue
+        for rel, path, text, group in text_files(repo, records):
             lines = split_lines(text)
             done = []
             for record in group:

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from emitter.report import Edit, Record
 
 from .. import FixContext
-from . import Fixed, by_file, read_text, repo_file, repo_relative, split_lines, write_text
+from . import Fixed, repo_relative, split_lines, text_files, write_text
 
 Span = tuple[int, int, str]  # start offset, end offset (exclusive), replacement text
 
@@ -32,11 +32,7 @@ class SarifFixes:
 
     def apply(self, repo: Path, records: list[Record], ctx: FixContext) -> list[Fixed]:
         fixed: list[Fixed] = []
-        for rel, group in by_file(records).items():
-            path = repo_file(repo, rel)
-            text = read_text(path) if path else None
-            if path is None or text is None:
-                continue
+        for rel, path, text, group in text_files(repo, records):
             starts = _line_starts(text)
             accepted: list[Span] = []
             done: list[Record] = []

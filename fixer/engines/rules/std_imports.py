@@ -26,7 +26,7 @@ from pathlib import Path
 from emitter.report import Record
 
 from .. import FixContext
-from . import Fixed, by_file, ending, read_text, repo_file, split_lines, write_text
+from . import Fixed, ending, split_lines, text_files, write_text
 
 _NAME = r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
 PATTERNS = (
@@ -120,11 +120,7 @@ class StdImports:
 
     def apply(self, repo: Path, records: list[Record], ctx: FixContext) -> list[Fixed]:
         fixed: list[Fixed] = []
-        for rel, group in by_file(records).items():
-            path = repo_file(repo, rel)
-            text = read_text(path) if path else None
-            if path is None or text is None:
-                continue
+        for rel, path, text, group in text_files(repo, records):
             plans = self._plans(repo, path, text, group)
             new = text
             try:
