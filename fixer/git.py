@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,10 +73,51 @@ def changed_files(repo: Path | str) -> list[str]:
     return files
 
 
+def untracked(repo: Path | str) -> frozenset[str]:
+    """Untracked files that are not ignored, repository-relative."""
+    out = git(repo, "ls-files", "--others", "--exclude-standard", "-z")
+    return frozenset(p for p in out.split("\0") if p)
+
+
 def reset_hard(repo: Path | str) -> None:
-    """Throws away an engine's edits (working tree and untracked files) before the next engine tries."""
+    """Throws away an engine's edits before the next engine tries: tracked files back at HEAD and the
+    untracked files it created removed (files set aside by `untracked_set_aside` are not touched)."""
     git(repo, "reset", "--hard", "--quiet", "HEAD")
     git(repo, "clean", "-fd", "--quiet")
+
+
+@contextmanager
+def untracked_set_aside(repo: Path | str) -> Iterator[frozenset[str]]:
+    """While the loop runs, untracked files that were already there (a developer's notes in a local
+    checkout, a downloaded artifact) are ignored by git through .git/info/exclude: no diff, patch, diff
+    guard or clean-up sees them. The exclude file is put back as it was afterwards."""
+    existing = untracked(repo)
+    info = _info_exclude(repo)
+    before = info.read_bytes() if info.exists() else None
+    if existing:
+        info.parent.mkdir(parents=True, exist_ok=True)
+        lines = "".join("/" + _glob_escape(p) + "\n" for p in sorted(existing))
+        info.write_bytes(
+            (before or b"") + (b"\n" if before and not before.endswith(b"\n") else b"") + lines.encode()
+        )
+    try:
+        yield existing
+    finally:
+        if existing:
+            if before is None:
+                info.unlink(missing_ok=True)
+            else:
+                info.write_bytes(before)
+
+
+def _info_exclude(repo: Path | str) -> Path:
+    info = Path(git(repo, "rev-parse", "--git-path", "info/exclude").strip())
+    return info if info.is_absolute() else Path(repo) / info
+
+
+def _glob_escape(path: str) -> str:
+    escaped = "".join("\\" + c if c in "*?[\\" else c for c in path)
+    return "\\" + escaped if escaped[:1] in ("!", "#") else escaped
 
 
 # --- added for the guard, ledger, commit and push stages -------------------------------------------------
@@ -181,9 +224,7 @@ def error_line(stderr: str, limit: int = 300) -> str:
 
 def exclude_locally(repo: Path | str, pattern: str) -> None:
     """Adds `pattern` to .git/info/exclude (never committed): our own reports must not count as changes."""
-    info = Path(git(repo, "rev-parse", "--git-path", "info/exclude").strip())
-    if not info.is_absolute():
-        info = Path(repo) / info
+    info = _info_exclude(repo)
     existing = info.read_text().splitlines() if info.exists() else []
     if pattern not in existing:
         info.parent.mkdir(parents=True, exist_ok=True)

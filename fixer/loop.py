@@ -118,7 +118,8 @@ def _run(job: Run, redactor: Redactor) -> Outcome:
         return known.outcome("escalated", "the build failed without an error selfheal recognises", *diagnosis)
     if job.dry_run:
         return known.outcome("skipped", f"dry run: {len(verdict.fixable)} fixable error(s)")
-    return _fix(job, facts, failure, verdict.fixable, known, stripped, redactor)
+    with git.untracked_set_aside(repo):  # never in a fix, never removed when a fix is undone
+        return _fix(job, facts, failure, verdict.fixable, known, stripped, redactor)
 
 
 def _fix(

@@ -59,6 +59,9 @@ def check(
     if head != failed:
         at = git.short(head) if head else "no commit"
         return Stop("skipped", f"checkout is at {at}, not the failed commit {git.short(failed)}")
+    if git.git(repo, "status", "--porcelain", "--untracked-files=no").strip():
+        # the fix would be mixed with someone's uncommitted work, and undoing a failed fix would lose it
+        return Stop("skipped", "the checkout has uncommitted changes")
     return _remote_unmoved(repo, config.remote, branch, failed, redact)
 
 

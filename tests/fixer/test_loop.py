@@ -194,3 +194,39 @@ def test_every_mode_ends_in_one_outcome(tmp_path: Path, mode: str) -> None:
     assert out["outcome"] == "fixed"
     if mode == "patch":
         assert Path(str(out["patch_file"])).is_file()
+
+
+def test_a_failed_fix_leaves_the_developers_untracked_files_alone(tmp_path: Path) -> None:
+    repo = failing_repo(tmp_path)
+    mine = ["my-notes.txt", "[draft] *ideas?.txt", "#scratch", "!important"]
+    for name in mine:
+        (repo.path / name).write_text("do not lose me\n")
+    exclude = repo.path / ".git" / "info" / "exclude"
+    before = exclude.read_text() if exclude.exists() else None
+    out = fix(repo, USELESS)
+    assert out["outcome"] == "escalated"
+    for name in mine:
+        assert (repo.path / name).read_text() == "do not lose me\n", name
+    assert not (repo.path / "notes.txt").exists(), "the engine's own file is removed"
+    after = exclude.read_text() if exclude.exists() else None
+    assert after is None or all(name not in after for name in mine), "the set-aside is undone"
+    assert before is None or after is not None
+
+
+def test_uncommitted_changes_are_not_mixed_with_a_fix(tmp_path: Path) -> None:
+    repo = failing_repo(tmp_path)
+    (repo.path / "check.py").write_text((repo.path / "check.py").read_text() + "# work in progress\n")
+    out = fix(repo, GOOD)
+    assert out["outcome"] == "skipped"
+    assert "uncommitted changes" in str(out["reason"])
+    assert (repo.path / "check.py").read_text().endswith("# work in progress\n")
+
+
+def test_a_fix_commits_only_what_the_engine_changed(tmp_path: Path) -> None:
+    repo = failing_repo(tmp_path)
+    (repo.path / "scratch.txt").write_text("mine\n")
+    out = fix(repo, GOOD)
+    assert out["outcome"] == "fixed"
+    changed = repo.git("show", "--name-only", "--format=", str(out["commit"])).split()
+    assert changed == ["app.py"]
+    assert (repo.path / "scratch.txt").read_text() == "mine\n"
