@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from emitter.errors import UsageError
 from emitter.redact import Redactor
 from emitter.report import Record
 
@@ -44,6 +45,12 @@ def run(job: Run) -> Outcome:
         outcome = _run(job, redactor)
     except git.GitError as exc:
         outcome = Outcome(outcome="escalated", reason=f"git failed: {exc}")
+    except UsageError:
+        raise
+    except Exception as exc:
+        outcome = Outcome(
+            outcome="escalated", reason=f"selfheal failed: {type(exc).__name__}: {exc}", internal_error=True
+        )
     outcome.duration_s = round(time.monotonic() - started, 3)
     outcome.reason = redactor.redact(outcome.reason)
     outcome.details = [redactor.redact(d) for d in outcome.details]

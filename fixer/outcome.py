@@ -7,8 +7,8 @@
 | infra_retry  | an infrastructure failure; the job is retried, no code edited  | 0    |
 | escalated    | a human must look now (diagnosis attached)                      | 3    |
 | skipped      | not ours to fix here (protected branch, fork, moved head, …)   | 4    |
-| (usage)      | bad flags or configuration                                     | 2    |
-| (internal)   | selfheal itself failed                                         | 1    |
+| (usage)      | bad flags or configuration (no outcome.json)                   | 2    |
+| escalated    | selfheal itself failed: `internal_error` is true               | 1    |
 """
 
 from __future__ import annotations
@@ -55,10 +55,11 @@ class Outcome(BaseModel):
     dollars: float = 0.0
     duration_s: float = 0.0
     details: list[str] = Field(default_factory=list)
+    internal_error: bool = False
 
     @property
     def exit_code(self) -> int:
-        return EXIT_CODES[self.outcome]
+        return EXIT_INTERNAL if self.internal_error else EXIT_CODES[self.outcome]
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(by_alias=True, exclude_none=True, mode="json"), indent=2) + "\n"

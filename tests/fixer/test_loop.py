@@ -230,3 +230,22 @@ def test_a_fix_commits_only_what_the_engine_changed(tmp_path: Path) -> None:
     changed = repo.git("show", "--name-only", "--format=", str(out["commit"])).split()
     assert changed == ["app.py"]
     assert (repo.path / "scratch.txt").read_text() == "mine\n"
+
+
+class Broken:
+    name = "broken"
+
+    def available(self, ctx: FixContext) -> str | None:
+        return None
+
+    def fix(self, ctx: FixContext) -> Patch | None:
+        raise RuntimeError(f"engine bug near {TOKEN}")
+
+
+def test_an_internal_failure_is_still_one_visible_outcome(tmp_path: Path) -> None:
+    repo = failing_repo(tmp_path)
+    before = repo.origin_head()
+    out = fix(repo, Broken(), env={"PATH": "/usr/bin:/bin", "GITHUB_TOKEN": TOKEN})
+    assert (out["outcome"], out["internal_error"]) == ("escalated", True)
+    assert "RuntimeError" in str(out["reason"]) and TOKEN not in str(out["reason"])
+    assert repo.origin_head() == before
