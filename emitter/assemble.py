@@ -5,9 +5,7 @@ Imported only after the wrapped command has finished: this is where the heavy mo
 
 from __future__ import annotations
 
-import glob
-import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .ci_env import ci_info
@@ -15,42 +13,6 @@ from .hit import Hit
 from .merge import MAX_RECORDS, merge
 from .normalize import PathResolver
 from .report import CI, Report, SourceFile
-
-
-def snapshot(patterns: Iterable[str]) -> dict[str, int]:
-    """mtime of every file the globs match now, so that only files written afterwards count."""
-    seen: dict[str, int] = {}
-    for path in _expand(patterns):
-        try:
-            seen[path] = os.stat(path).st_mtime_ns
-        except OSError:
-            continue
-    return seen
-
-
-def _expand(patterns: Iterable[str]) -> list[str]:
-    found: dict[str, None] = {}
-    for pattern in patterns:
-        for path in sorted(glob.glob(pattern, recursive=True)):
-            if os.path.isfile(path):
-                found[path] = None
-    return list(found)
-
-
-def fresh_files(patterns: Iterable[str], before: Mapping[str, int] | None) -> list[str]:
-    """Files matching the globs; with `before`, only those created or modified since that snapshot."""
-    files = _expand(patterns)
-    if before is None:
-        return files
-    fresh = []
-    for path in files:
-        try:
-            mtime = os.stat(path).st_mtime_ns
-        except OSError:
-            continue
-        if before.get(path) != mtime:
-            fresh.append(path)
-    return fresh
 
 
 @dataclass

@@ -36,7 +36,8 @@ def scan_file(path: str, hits: list[Hit]) -> None:
 
 
 def parse(opts: ParseOptions) -> int:
-    from .assemble import Inputs, build_report, fresh_files, write_all
+    from .assemble import Inputs, build_report, write_all
+    from .report_files import fresh_files
 
     if not (opts.logs or opts.junit or opts.sarif):
         raise UsageError("nothing to parse: give --log, --junit or --sarif")

@@ -132,7 +132,7 @@ def run(opts: RunOptions) -> int:
     warnings: list[str] = []
     before = None
     if opts.junit or opts.sarif:
-        from .assemble import snapshot
+        from .report_files import snapshot
 
         before = snapshot([*opts.junit, *opts.sarif])
     collector = Collector(" ".join(opts.command), opts.log_file, warnings)
@@ -156,32 +156,52 @@ def _report(
 ) -> None:
     from datetime import datetime, timezone
 
-    from .assemble import Inputs, build_report, fresh_files, write_all
-
     env = os.environ
     root = find_root()
+    path = opts.report or os.path.join(root, ".selfheal", _report_name(task, env))
+    cwd = os.path.relpath(os.getcwd(), root).replace(os.sep, "/")
+    started_at = datetime.fromtimestamp(started_wall, timezone.utc).isoformat(timespec="seconds")
+    junit, sarif = _fresh(opts.junit, before), _fresh(opts.sarif, before)
+    clean = result.exit_code == 0 and not result.signal and not collector.hits and not collector.warnings
+    if clean and not junit and not sarif and not opts.formats:
+        from . import clean_report
+        from .ci_env import ci_info
+
+        text = clean_report.render(task, opts.command, cwd, started_at, round(duration, 3), ci_info(env))
+        clean_report.write(path, text)
+        return
+
+    from .assemble import Inputs, build_report, write_all
+
     status = "interrupted" if result.signal else ("passed" if result.exit_code == 0 else "failed")
     inputs = Inputs(
         task=task,
         command=opts.command,
-        cwd=os.path.relpath(os.getcwd(), root).replace(os.sep, "/"),
+        cwd=cwd,
         status=status,
         exit_code=result.exit_code,
-        started_at=datetime.fromtimestamp(started_wall, timezone.utc).isoformat(timespec="seconds"),
+        started_at=started_at,
         duration_s=round(duration, 3),
         log_hits=collector.hits,
         log_names=["output"],
-        junit_files=fresh_files(opts.junit, before),
-        sarif_files=fresh_files(opts.sarif, before),
+        junit_files=junit,
+        sarif_files=sarif,
         log_tail=collector.tail_lines() if result.exit_code != 0 else [],
         warnings=collector.warnings,
         max_records=opts.max_records,
     )
     report = build_report(inputs, root, env)
-    path = opts.report or os.path.join(root, ".selfheal", _report_name(task, env))
     has_errors = any(r.severity == "error" for r in report.records)
     for problem in write_all(report, path, opts.formats, summary=opts.summary and has_errors):
         warn(problem)
+
+
+def _fresh(patterns: list[str], before: dict[str, int] | None) -> list[str]:
+    if not patterns:
+        return []
+    from .report_files import fresh_files
+
+    return fresh_files(patterns, before)
 
 
 def _report_name(task: str, env: Mapping[str, str]) -> str:
