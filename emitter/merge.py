@@ -76,7 +76,11 @@ def _key(record: Record) -> tuple[object, ...]:
 
 
 def _compatible(a: Record, b: Record) -> bool:
-    return a.file is None or b.file is None or a.file == b.file
+    """Same error: the files agree, and so do the columns when both sources give one (two findings of one
+    rule on one line, at different columns, stay two records)."""
+    same_file = a.file is None or b.file is None or a.file == b.file
+    same_column = a.column is None or b.column is None or a.column == b.column or a.type == "test_failure"
+    return same_file and same_column
 
 
 def _absorb(into: Record, other: Record) -> None:
