@@ -91,3 +91,61 @@ def test_start_up_path_imports_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "", f"imported before the command starts: {out.stdout.strip()}"
+
+
+def _fixer_imports(path: Path) -> set[str]:
+    """Absolute `fixer.x` names a module imports, relative imports resolved."""
+    tree = ast.parse(path.read_text())
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            names.add(module)
+            names |= {f"{module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+    return {n for n in names if n.startswith("fixer")}
+
+
+CORE = ("config", "context", "outcome", "git", "proc", "secrets", "stages")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        p
+        for p in (ROOT / "fixer").rglob("*.py")
+        if p.relative_to(ROOT / "fixer").parts[0].removesuffix(".py") in CORE
+    ],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_fixer_core_never_imports_engines_platforms_or_cli(path: Path) -> None:
+    upward = {
+        n
+        for n in _fixer_imports(path)
+        if n.startswith(
+            ("fixer.engines", "fixer.platforms", "fixer.cli", "fixer.loop", "fixer.fix_cmd", "fixer.demo")
+        )
+    }
+    assert not upward, f"{path.relative_to(ROOT)} imports {sorted(upward)}: imports only point down"
+
+
+def test_every_back_end_meets_its_protocol() -> None:
+    from emitter.outputs import OUTPUTS
+    from fixer.engines.anthropic.agent import AnthropicEngine
+    from fixer.engines.rules import RulesEngine, registry
+    from fixer.platforms.local import LocalPlatform
+
+    for name, output in OUTPUTS.items():
+        assert output.name == name and callable(output.write)
+    for rule in registry():
+        assert rule.name and all(callable(getattr(rule, m)) for m in ("applies", "target", "apply"))
+    for engine in (RulesEngine(), AnthropicEngine()):
+        assert engine.name and callable(engine.available) and callable(engine.fix)
+    platform = LocalPlatform()
+    assert all(callable(getattr(platform, m)) for m in ("facts", "report_paths", "retry", "publish"))
