@@ -7,10 +7,12 @@ Order matters where formats overlap: specific tools first, `infra` before the ge
 from __future__ import annotations
 
 from . import (
+    cargo_test,
     gcc,
     generic,
     github,
     go,
+    go_test,
     gradle,
     infra,
     javascript,
@@ -38,8 +40,10 @@ FAMILIES = (
     python_lint,
     python_format,
     gcc,
+    cargo_test,
     rust,
     go,
+    go_test,
     jvm,
     maven,
     gradle,

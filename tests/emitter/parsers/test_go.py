@@ -1,4 +1,4 @@
-"""go build, go vet and go test: real-tool fixtures plus the lines that are easy to get wrong."""
+"""go build and go vet: real-tool fixtures plus the lines that are easy to get wrong."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from tests.helpers.fixtures import check_live, check_recorded, essentials, parse_log
 
-TOOLS = ("go", "go-vet", "go-test")
-# no hints: vet findings are recognised by their wording, test output by its shape
+TOOLS = ("go", "go-vet")
+# no hints: vet findings are recognised by their wording
 HINTS: dict[str, str] = {}
 
 
@@ -67,98 +67,9 @@ def test_golangci_lint_names_the_linter_and_skips_the_excerpt(tmp_path: Path) ->
     ]
 
 
-VERBOSE_SUBTESTS = """\
-=== RUN   TestTable
-=== RUN   TestTable/one
-    calc_test.go:16: got -1 want 3
-=== RUN   TestTable/two
---- FAIL: TestTable (0.00s)
-    --- FAIL: TestTable/one (0.00s)
-    --- PASS: TestTable/two (0.00s)
-FAIL
-FAIL	example.com/t/pkg/calc	0.003s
-"""
-
-
-def test_verbose_logs_before_the_fail_line_and_the_package_directory(tmp_path: Path) -> None:
-    (tmp_path / "pkg" / "calc").mkdir(parents=True)
-    (tmp_path / "pkg" / "calc" / "calc_test.go").write_text("package calc\n")
-    got = essentials(parse_log(VERBOSE_SUBTESTS, tmp_path))
-    assert got == [
-        {
-            "tool": "go-test",
-            "type": "test_failure",
-            "file": "pkg/calc/calc_test.go",
-            "line": 16,
-            "severity": "error",
-            "message": "got -1 want 3",
-            "test": "TestTable/one",
-        }
-    ]
-
-
-def test_panic_outside_a_test_run(tmp_path: Path) -> None:
-    log = """\
-panic: assignment to entry in nil map
-
-goroutine 1 [running]:
-main.main()
-	/home/ci/app/main.go:8 +0x2c
-exit status 2
-"""
-    [record] = parse_log(log, tmp_path)
-    assert (record.tool, record.type, record.file, record.line, record.test, record.message) == (
-        "go-test",
-        "unknown",
-        "/home/ci/app/main.go",
-        8,
-        None,
-        "assignment to entry in nil map",
-    )
-
-
 def test_linter_excerpt_is_dropped_even_without_the_command(tmp_path: Path) -> None:
     log = "main.go:8:10: Error return value of `w.Write` is not checked (errcheck)\n"
     log += "\t\tw.Write(e)\n\t\t       ^\n"
     [record] = parse_log(log, tmp_path)
     assert (record.file, record.line, record.column) == ("main.go", 8, 10)
     assert record.message == "Error return value of `w.Write` is not checked (errcheck)"
-
-
-def test_panic_in_a_goroutine_belongs_to_the_test_that_failed_last(tmp_path: Path) -> None:
-    log = """\
---- FAIL: TestAdd (0.00s)
-    calc_test.go:7: Add(2, 2) = 0, want 4
---- FAIL: TestWorker (0.00s)
-panic: send on closed channel [recovered]
-	panic: send on closed channel
-
-goroutine 7 [running]:
-panic({0x4f6f60, 0x55bd10})
-	/usr/local/go/src/runtime/panic.go:884 +0x213
-github.com/acme/pool.(*Pool).worker(0xc000010030)
-	/home/ci/go/src/github.com/acme/pool/pool.go:42 +0x5d
-created by github.com/acme/pool.New
-	/home/ci/go/src/github.com/acme/pool/pool.go:20 +0x8a
-FAIL	github.com/acme/pool	0.004s
-"""
-    got = [(r.test, r.file, r.line, r.message) for r in parse_log(log, tmp_path)]
-    assert got == [
-        ("TestAdd", "/github.com/acme/pool/calc_test.go", 7, "Add(2, 2) = 0, want 4"),
-        ("TestWorker", "/home/ci/go/src/github.com/acme/pool/pool.go", 42, "send on closed channel"),
-    ]
-
-
-def test_verbose_log_line_after_printed_output_belongs_to_the_test_running(tmp_path: Path) -> None:
-    log = """\
-=== RUN   TestParse
---- PASS: TestParse (0.00s)
-=== RUN   TestLoad
-loading fixtures from testdata/rows.csv
-    load_test.go:14: got 2 rows, want 3
---- FAIL: TestLoad (0.00s)
-FAIL
-FAIL	example.com/app/load	0.002s
-"""
-    got = [(r.test, r.file, r.line, r.message) for r in parse_log(log, tmp_path)]
-    assert got == [("TestLoad", "/example.com/app/load/load_test.go", 14, "got 2 rows, want 3")]
