@@ -22,6 +22,7 @@ Decisions the fixer and the tests rely on:
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from .base import ERROR, LOCATION, Context, Hit, Parser, Status, one_trigger, to_int
 
@@ -104,81 +105,21 @@ def lint_hit(tool: str, m: re.Match[str], file: str, line: str, col: str) -> Hit
     return hit
 
 
-class LintLineParser(Parser):
-    """flake8, pycodestyle-style lines, and ruff's concise (and pre-0.12 full) output."""
+class _RuffFrame(Parser):
+    """A located ruff record still taking its code frame and `help:`/`note:` lines; emitted at the blank
+    line (or anything else) that ends them."""
 
-    name = "flake8"
-    tools = ("flake8", "ruff", "ruff-format")
-    anchors = (LOCATION,)
-    trigger = one_trigger(LINT_LINE)
+    first_help_wins: ClassVar[bool] = False  # ruff >= 0.12 prints the fix's help first, then more help
 
     def __init__(self) -> None:
         self.pending: Hit | None = None
-
-    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
-        self._flush(ctx)
-        g = LINT_LINE.match(line)
-        if g is None:
-            return None
-        hit = lint_hit(lint_tool(g, ctx.hint), g, g["file"], g["line"], g["col"])
-        if hit.tool == "flake8":
-            ctx.hit(hit)
-            return False
-        self.pending = hit  # ruff < 0.12 printed a code frame and "= help:" under this line
-        return True
-
-    def more(self, line: str, ctx: Context) -> Status:
-        if self.pending is not None:
-            help_ = RUFF_HELP.match(line)
-            if help_ is not None:
-                if help_["kind"] == "help":
-                    self.pending.suggestion = help_["text"].strip()
-                return Status.MORE
-            if RUFF_FRAME.match(line):
-                return Status.MORE
-        self._flush(ctx)
-        return Status.REJECT if line.strip() else Status.DONE
-
-    def finish(self, ctx: Context) -> None:
-        self._flush(ctx)
-
-    def _flush(self, ctx: Context) -> None:
-        hit, self.pending = self.pending, None
-        if hit is not None:
-            ctx.hit(hit)
-
-
-class RuffFullParser(Parser):
-    """ruff >= 0.12 default output: `CODE [*] message`, then ` --> file:line:col`, a frame, `help:`.
-
-    The header holds no anchor: the `-->` line starts the record and reads the header just above it.
-    The block then takes the frame, help and notes, and lets go at the blank line that ends them."""
-
-    name = "ruff"
-    tools = ("ruff", "ruff-format")
-    anchors = (LOCATION,)
-    trigger = one_trigger(RUFF_ARROW)
-
-    def __init__(self) -> None:
-        self.pending: Hit | None = None  # located; collecting its frame and help
-
-    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
-        self._flush(ctx)
-        arrow = RUFF_ARROW.match(line)
-        above = ctx.preceding(1)
-        header = RUFF_HEADER.match(above[0]) if above else None
-        if arrow is None or header is None:
-            return None  # a `-->` under something else is not ruff's
-        tool = ruff_tool(header["name"], ctx.hint)
-        self.pending = lint_hit(tool, header, arrow["file"], arrow["line"], arrow["col"])
-        return True
 
     def more(self, line: str, ctx: Context) -> Status:
         pending = self.pending
         if pending is not None:
             help_ = RUFF_HELP.match(line)
             if help_ is not None:
-                if help_["kind"] == "help" and pending.suggestion is None:
+                if help_["kind"] == "help" and not (self.first_help_wins and pending.suggestion is not None):
                     pending.suggestion = help_["text"].strip()
                 return Status.MORE
             if RUFF_FRAME.match(line):
@@ -193,6 +134,51 @@ class RuffFullParser(Parser):
         hit, self.pending = self.pending, None
         if hit is not None:
             ctx.hit(hit)
+
+
+class LintLineParser(_RuffFrame):
+    """flake8, pycodestyle-style lines, and ruff's concise (and pre-0.12 full) output."""
+
+    name = "flake8"
+    tools = ("flake8", "ruff", "ruff-format")
+    anchors = (LOCATION,)
+    trigger = one_trigger(LINT_LINE)
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        self._flush(ctx)
+        g = LINT_LINE.match(line)
+        if g is None:
+            return None
+        hit = lint_hit(lint_tool(g, ctx.hint), g, g["file"], g["line"], g["col"])
+        if hit.tool == "flake8":
+            ctx.hit(hit)
+            return False
+        self.pending = hit  # ruff < 0.12 printed a code frame and "= help:" under this line
+        return True
+
+
+class RuffFullParser(_RuffFrame):
+    """ruff >= 0.12 default output: `CODE [*] message`, then ` --> file:line:col`, a frame, `help:`.
+
+    The header holds no anchor: the `-->` line starts the record and reads the header just above it.
+    The block then takes the frame, help and notes, and lets go at the blank line that ends them."""
+
+    name = "ruff"
+    tools = ("ruff", "ruff-format")
+    anchors = (LOCATION,)
+    trigger = one_trigger(RUFF_ARROW)
+    first_help_wins = True
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        self._flush(ctx)
+        arrow = RUFF_ARROW.match(line)
+        above = ctx.preceding(1)
+        header = RUFF_HEADER.match(above[0]) if above else None
+        if arrow is None or header is None:
+            return None  # a `-->` under something else is not ruff's
+        tool = ruff_tool(header["name"], ctx.hint)
+        self.pending = lint_hit(tool, header, arrow["file"], arrow["line"], arrow["col"])
+        return True
 
 
 # -- pylint ----------------------------------------------------------------------------------------
