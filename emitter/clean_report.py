@@ -9,6 +9,9 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
+from dataclasses import asdict
+
+from .test_counts import Counts
 
 SCHEMA_ID = "selfheal.report/v1"  # the same id as emitter.report.SCHEMA_ID (checked by the test)
 
@@ -20,6 +23,7 @@ def render(
     started_at: str,
     duration_s: float,
     ci: Mapping[str, object],
+    tests: Counts | None = None,
 ) -> str:
     document = {
         "schema": SCHEMA_ID,
@@ -39,6 +43,8 @@ def render(
         "sources": [{"kind": "log", "path": "output", "records": 0}],
         "log_tail": [],
     }
+    if tests is not None:  # Counts has TestCounts' fields in its order; None is left out, as the model does
+        document["tests"] = asdict(tests)
     return json.dumps(document, indent=2) + "\n"
 
 

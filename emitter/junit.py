@@ -22,10 +22,15 @@ from typing import Any
 
 from .hit import Hit
 from .junit_trace import Locator, append, build_message, clean, find_frames
+from .test_counts import Counts, counts_of
 
 MAX_BYTES = 256 * 1024 * 1024  # a parsed tree takes several times the file: refuse rather than swap
 MAX_SCAN = 200_000  # characters of one failure text that are looked at; the rest is a dump
 _FAILED_STATUS = {"failed", "fail", "failure", "error", "errored", "notrun"}  # ctest counts notrun as failed
+_SKIPPED_STATUS = {"disabled", "skipped", "skip"}
+# ctest writes a test that asked to be skipped (SKIP_RETURN_CODE, SKIP_REGULAR_EXPRESSION) as "notrun" too,
+# with this reason; its own summary counts it as skipped, not failed (a missing executable stays failed)
+_CTEST_SKIP = re.compile(r"^SKIP_(?:RETURN_CODE|REGULAR_EXPRESSION)")
 _IMPORT = re.compile(
     r"^(?:ModuleNotFoundError|ImportError)\b|ImportError while importing|Cannot find module ['\"]", re.M
 )
@@ -33,13 +38,57 @@ _IMPORT = re.compile(
 
 def read_junit(path: str) -> tuple[list[Hit], str | None]:
     """Hits for every failed or errored test in `path`, and a warning when the file could not be read."""
+    hits, warning, _ = read_junit_counted(path)
+    return hits, warning
+
+
+def read_junit_counted(path: str) -> tuple[list[Hit], str | None, Counts | None]:
+    """`read_junit` plus the file's test counts (None when it could not be read), from one parse."""
     try:
         root = _load(path)
         if isinstance(root, str):
-            return [], one_line(root)
-        return anchor(_Reader(root, path).hits(), path), None
+            return [], one_line(root), None
+        reader = _Reader(root, path)
+        return anchor(reader.hits(), path), None, count_cases(reader.cases)
     except Exception as exc:  # a report file must never break the build step it describes
-        return [], one_line(f"{path}: JUnit XML not read ({type(exc).__name__}: {str(exc)[:200]})")
+        return [], one_line(f"{path}: JUnit XML not read ({type(exc).__name__}: {str(exc)[:200]})"), None
+
+
+def junit_counts(path: str) -> Counts | None:
+    """The file's test counts (source "junit"), or None when it cannot be read."""
+    return read_junit_counted(path)[2]
+
+
+def count_cases(cases: list[tuple[Any, Any]]) -> Counts:
+    """Counts from the testcases themselves: suite attributes are often wrong (or missing) in the wild.
+
+    A test written twice in one suite (pytest: the call, then an error in teardown) is one test with
+    its worst verdict, as it is one hit.
+    """
+    verdicts: dict[tuple[int, str], int] = {}
+    for elem, suite in cases:
+        name = f"{elem.get('classname') or ''}::{elem.get('name') or ''}".strip(": ")
+        key = (id(suite), name) if name else (id(elem), "")
+        verdicts[key] = max(verdicts.get(key, 0), _verdict(elem))
+    tally = [0, 0, 0]  # passed, skipped, failed: a worse verdict has a higher index
+    for verdict in verdicts.values():
+        tally[verdict] += 1
+    return counts_of(tally[0], tally[2], tally[1], "junit")
+
+
+def _verdict(elem: Any) -> int:
+    """0 passed, 1 skipped, 2 failed; the same reading of a testcase as the hits make."""
+    tags = {child.tag for child in elem}
+    status = (elem.get("status") or "").lower()
+    if tags & {"failure", "error", "rerunFailure", "rerunError"}:
+        return 2
+    if _asked_to_skip(elem, status):
+        return 1
+    if status in _FAILED_STATUS:  # before <skipped>: ctest's notrun carries one and still fails
+        return 2
+    if "skipped" in tags or status in _SKIPPED_STATUS:
+        return 1
+    return 0  # passed, or flaky: passed on a rerun (only <flakyFailure>)
 
 
 def one_line(warning: str) -> str:
@@ -118,7 +167,7 @@ class _Reader:
             if not results:  # every run failed but no final verdict was written: the reruns speak
                 results = [_wrap(Error, c) for c in elem if c.tag in ("rerunFailure", "rerunError")]
             status = (elem.get("status") or "").lower()
-            if not results and status not in _FAILED_STATUS:
+            if not results and (status not in _FAILED_STATUS or _asked_to_skip(elem, status)):
                 continue  # passed, skipped, disabled, or flaky (passed on a rerun)
             hit = self._hit(_wrap(TestCase, elem), elem, suite, results, status)
             key = (id(suite), hit.test) if hit.test else (id(elem), "")  # nameless tests are all distinct
@@ -168,6 +217,11 @@ class _Reader:
         attr_file = elem.get("file") or suite.get("file")
         self.locator.place(hit, attr_file, _int(elem.get("line")), classname or name, frames)
         return hit
+
+
+def _asked_to_skip(elem: Any, status: str) -> bool:
+    skipped = elem.find("skipped") if status == "notrun" else None
+    return skipped is not None and bool(_CTEST_SKIP.match(skipped.get("message") or ""))
 
 
 def _parent_only(hit: Hit, failed: list[str]) -> bool:

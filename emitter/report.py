@@ -112,6 +112,21 @@ class SourceFile(_Model):
     error: str | None = None
 
 
+class TestCounts(_Model):
+    """How many tests the run collected and what became of them: from the JUnit files read for this run,
+    else from the test runner's own summary at the end of the output."""
+
+    # The fix loop refuses a fix that runs fewer tests or skips more. Same fields, same order, as
+    # emitter.test_counts.Counts: the clean fast path writes that one (held byte-equal by its test).
+    __test__ = False  # a schema model, not a pytest test class
+
+    total: int = Field(ge=0, description="passed + failed + skipped; deselected/filtered tests are not in it")
+    passed: int = Field(ge=0)
+    failed: int = Field(ge=0, description="Failures and errors.")
+    skipped: int = Field(ge=0, description="Skipped, xfailed, pending, ignored, todo.")
+    source: str = Field(description='The runner whose summary it came from ("pytest", "jest", …) or "junit".')
+
+
 class Report(_Model):
     schema_id: str = Field(SCHEMA_ID, alias="schema")
     task: str
@@ -129,6 +144,7 @@ class Report(_Model):
     messages_truncated: int = 0
     sources: list[SourceFile] = Field(default_factory=list)
     log_tail: list[str] = Field(default_factory=list)
+    tests: TestCounts | None = None
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(by_alias=True, exclude_none=True, mode="json"), indent=2) + "\n"

@@ -118,6 +118,12 @@ class Collector:
         if self.log is not None:
             self.log.close()
 
+    def tail_text(self) -> str:
+        """The last TAIL_BYTES of the output as text (both streams, as they came)."""
+        from .test_counts import tail_text
+
+        return tail_text(b"".join(self.tail), TAIL_BYTES)
+
     def tail_lines(self) -> list[str]:
         from .scan import clean_line
 
@@ -166,9 +172,15 @@ def _report(
     if clean and not junit and not sarif and not opts.formats:
         from . import clean_report
         from .ci_env import ci_info
+        from .test_counts import from_text
 
-        text = clean_report.render(task, opts.command, cwd, started_at, round(duration, 3), ci_info(env))
-        clean_report.write(path, text)
+        try:
+            tests = from_text(collector.tail_text())  # once, at the end: never in the scanner's loop
+        except Exception as exc:  # counting must not cost the report
+            warn(f"test counts not read ({type(exc).__name__}: {exc})")
+            tests = None
+        args = (task, opts.command, cwd, started_at, round(duration, 3), ci_info(env))
+        clean_report.write(path, clean_report.render(*args, tests=tests))
         return
 
     from .assemble import Inputs, build_report, write_all
@@ -187,6 +199,7 @@ def _report(
         junit_files=junit,
         sarif_files=sarif,
         log_tail=collector.tail_lines() if result.exit_code != 0 else [],
+        output_tail=collector.tail_text(),
         warnings=collector.warnings,
         max_records=opts.max_records,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emitter.junit import read_junit
+from emitter.junit import junit_counts, read_junit, read_junit_counted
 from emitter.merge import merge
 from emitter.normalize import PathResolver
 from emitter.parsers.base import Hit
 from emitter.sarif import read_sarif
+from emitter.test_counts import Counts, from_text
 from tests.helpers.fixtures import FIXTURES, UPDATE, copy_fixture, essentials, expected, run_fixture
 
 REPORTS = {  # where each producer writes its report(s), relative to the fixture folder
@@ -554,3 +556,63 @@ def test_reader_never_raises_on_a_path_it_cannot_open(tmp_path: Path) -> None:
         assert hits == [] and (warning is None or str(path) in warning)  # root may read it anyway
     finally:
         os.chmod(path, 0o644)
+
+
+# --- test counts ------------------------------------------------------------------------------------------
+
+
+def test_counts_come_from_the_testcases_not_the_suite_attributes(tmp_path: Path) -> None:
+    path = tmp_path / "report.xml"
+    path.write_text(
+        """<testsuites tests="99" failures="0"><testsuite name="s" tests="99" skipped="0">
+             <testcase classname="k" name="passes"/>
+             <testcase classname="k" name="ran" status="run"/>
+             <testcase classname="k" name="skipped"><skipped message="later"/></testcase>
+             <testcase classname="k" name="disabled" status="disabled"/>
+             <testcase classname="k" name="by_status" status="failed"/>
+             <testcase classname="k" name="errored"><error message="boom"/></testcase>
+             <testcase classname="k" name="flaky"><flakyFailure message="once"/></testcase>
+             <testcase classname="k" name="only_reruns"><rerunFailure message="each run"/></testcase>
+             <testcase classname="k" name="twice"/>
+             <testcase classname="k" name="twice"><error message="teardown failed"/></testcase>
+             <testcase><failure message="nameless one"/></testcase>
+             <testcase><failure message="nameless two"/></testcase>
+           </testsuite></testsuites>"""
+    )
+    # "twice" is one test with its worst verdict, as it is one record; the nameless ones stay distinct
+    assert junit_counts(str(path)) == Counts(total=11, passed=3, failed=6, skipped=2, source="junit")
+    hits, warning, counts = read_junit_counted(str(path))
+    assert (len(hits), warning, counts) == (6, None, junit_counts(str(path)))
+
+
+def test_counts_of_an_unreadable_file_are_none(tmp_path: Path) -> None:
+    (tmp_path / "bad.xml").write_text("<html/>")
+    assert junit_counts(str(tmp_path / "bad.xml")) is None
+    assert junit_counts(str(tmp_path / "missing.xml")) is None
+
+
+CTEST_PROJECT = """\
+cmake_minimum_required(VERSION 3.16)
+project(counts NONE)
+enable_testing()
+add_test(NAME passes COMMAND true)
+add_test(NAME fails COMMAND false)
+add_test(NAME asks_to_skip COMMAND sh -c "exit 77")
+set_tests_properties(asks_to_skip PROPERTIES SKIP_RETURN_CODE 77)
+add_test(NAME switched_off COMMAND true)
+set_tests_properties(switched_off PROPERTIES DISABLED TRUE)
+add_test(NAME missing_tool COMMAND tool_that_does_not_exist)
+"""
+
+
+def test_ctest_skip_is_a_skip_and_a_missing_executable_a_failure(tmp_path: Path) -> None:
+    # ctest writes both as status="notrun" with a <skipped> reason; its own summary tells them apart
+    (tmp_path / "CMakeLists.txt").write_text(CTEST_PROJECT)
+    subprocess.run(["cmake", "-S", ".", "-B", "build"], cwd=tmp_path, capture_output=True, check=True)
+    out = subprocess.run(
+        ["ctest", "--output-junit", "report.xml"], cwd=tmp_path / "build", capture_output=True, text=True
+    ).stdout
+    hits, warning, counts = read_junit_counted(str(tmp_path / "build" / "report.xml"))
+    assert warning is None and sorted(h.test or "" for h in hits) == ["fails", "missing_tool"], out
+    assert counts == Counts(total=5, passed=1, failed=2, skipped=2, source="junit")
+    assert from_text(out) == Counts(total=5, passed=1, failed=2, skipped=2, source="ctest"), out

@@ -49,6 +49,48 @@ def test_schema_is_the_report_models_json_schema() -> None:
     proc = subprocess.run([*SELFHEAL, "schema"], capture_output=True, text=True, check=True)
     schema = json.loads(proc.stdout)
     assert schema["$id"] == "selfheal.report/v1"
-    assert {"task", "records", "exit_code", "ci", "log_tail"} <= set(schema["properties"])
+    assert {"task", "records", "exit_code", "ci", "log_tail", "tests"} <= set(schema["properties"])
+    counts = schema["$defs"]["TestCounts"]
+    assert counts["required"] == ["total", "passed", "failed", "skipped", "source"]
+    assert all(counts["properties"][k]["minimum"] == 0 for k in ("total", "passed", "failed", "skipped"))
     record = schema["$defs"]["Record"]
     assert {"fingerprint", "file", "line", "column", "rule", "type", "severity"} <= set(record["properties"])
+
+
+def parse(tmp_path: Path, *args: str) -> Report:
+    proc = subprocess.run(
+        [*SELFHEAL, "parse", *args, "--report", "-"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return Report.model_validate(json.loads(proc.stdout))
+
+
+def test_parse_counts_tests_from_the_end_of_each_log(tmp_path: Path) -> None:
+    noise = "".join(f"collecting {i}\n" for i in range(10_000))  # the summary is far past the first 64 KiB
+    (tmp_path / "py.log").write_text(noise + "===== 1 failed, 4 passed, 2 deselected in 0.31s =====\n")
+    (tmp_path / "js.log").write_text("Tests:       1 skipped, 2 passed, 3 total\nDone.\n")
+    (tmp_path / "none.log").write_text("nothing to see\n")
+    report = parse(tmp_path, "--log", "py.log", "--log", "js.log", "--log", "none.log")
+    assert report.tests is not None
+    assert report.tests.model_dump() == {
+        "total": 8, "passed": 6, "failed": 1, "skipped": 1, "source": "pytest+jest"
+    }  # fmt: skip
+    assert parse(tmp_path, "--log", "none.log").tests is None
+
+
+def test_parse_sums_junit_files_and_prefers_them_to_the_log(tmp_path: Path) -> None:
+    case = '<testcase classname="k" name="{}">{}</testcase>'
+    for name, body in (("a.xml", "<failure/>"), ("b.xml", "<skipped/>")):
+        cases = case.format("x", body) + case.format("y", "")
+        (tmp_path / name).write_text(f'<testsuite name="{name}">{cases}</testsuite>')
+    (tmp_path / "broken.xml").write_text("<testsuite>")
+    (tmp_path / "build.log").write_text("Ran 40 tests in 1.0s\n\nOK\n")
+    report = parse(tmp_path, "--log", "build.log", "--junit", "*.xml")
+    assert report.tests is not None and report.partial  # the broken file is a warning, not a count
+    assert report.tests.model_dump() == {
+        "total": 4, "passed": 2, "failed": 1, "skipped": 1, "source": "junit"
+    }  # fmt: skip

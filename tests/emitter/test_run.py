@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from emitter import clean_report
 from emitter import run as run_mod
 from emitter.run import RunOptions, run
 from emitter.scan import Scanner
@@ -64,3 +67,114 @@ def test_default_task_and_report_path_come_from_ci(
     assert data["ci"]["provider"] == "buildkite"
     assert data["ci"]["job_url"] == "https://buildkite.com/acme/app/builds/12#0190-abc"
     assert "pull_request" not in data["ci"]
+
+
+PYTEST_TESTS = """\
+import pytest
+
+def test_one(): pass
+def test_two(): assert {verdict}
+
+@pytest.mark.skip(reason="later")
+def test_skipped(): pass
+
+def test_deselected(): pass
+"""
+
+
+def run_pytest(tmp_path: Path, verdict: str, *extra: str) -> tuple[int, dict[str, Any]]:
+    (tmp_path / "test_a.py").write_text(PYTEST_TESTS.format(verdict=verdict))
+    report = tmp_path / "r.json"
+    pytest_cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-k", "not deselected", *extra]
+    code = run(RunOptions(command=[*pytest_cmd, str(tmp_path)], report=str(report), summary=False))
+    return code, json.loads(report.read_text())
+
+
+@pytest.mark.parametrize(("verdict", "code", "failed"), [("True", 0, 0), ("False", 1, 1)])
+def test_a_pytest_run_reports_its_test_counts(
+    verdict: str,
+    code: int,
+    failed: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    monkeypatch.delenv("PYTEST_ADDOPTS", raising=False)
+    fast: list[object] = []
+    render = clean_report.render
+    monkeypatch.setattr(clean_report, "render", lambda *a, **kw: fast.append(kw["tests"]) or render(*a, **kw))
+    got, data = run_pytest(tmp_path, verdict)
+    assert (got, data["status"]) == (code, "passed" if code == 0 else "failed"), capfd.readouterr().out
+    assert len(fast) == (code == 0)  # a passing run takes the pydantic-free path, and counts there too
+    assert data["tests"] == {
+        "total": 3,
+        "passed": 2 - failed,
+        "failed": failed,
+        "skipped": 1,
+        "source": "pytest",
+    }
+
+
+def test_junit_totals_win_over_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    monkeypatch.delenv("PYTEST_ADDOPTS", raising=False)
+    junit = tmp_path / "junit.xml"
+    code, data = run_pytest_with_junit(tmp_path, junit)
+    assert code == 1 and data["sources"][-1]["path"] == str(junit)
+    assert data["tests"] == {"total": 3, "passed": 1, "failed": 1, "skipped": 1, "source": "junit"}
+
+
+def run_pytest_with_junit(tmp_path: Path, junit: Path) -> tuple[int, dict[str, Any]]:
+    (tmp_path / "test_a.py").write_text(PYTEST_TESTS.format(verdict="False"))
+    report = tmp_path / "r.json"
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-k", "not deselected"]
+    command += [f"--junitxml={junit}", str(tmp_path)]
+    code = run(RunOptions(command=command, report=str(report), junit=[str(junit)], summary=False))
+    return code, json.loads(report.read_text())
+
+
+def test_counts_read_the_whole_tail_not_only_the_log_tail_lines(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # cargo prints one summary per test binary; the first is far above the last 50 lines
+    line = "test result: ok. {} passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s"
+    script = f"print({line.format(2)!r}); [print('noise', i) for i in range(200)]; print({line.format(3)!r})"
+    report = tmp_path / "r.json"
+    assert run(RunOptions(command=[sys.executable, "-c", script], report=str(report), summary=False)) == 0
+    tests = json.loads(report.read_text())["tests"]
+    assert tests == {"total": 5, "passed": 5, "failed": 0, "skipped": 0, "source": "cargo-test"}
+
+
+def test_a_run_without_a_test_summary_has_no_tests_block(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "r.json"
+    assert run(RunOptions(command=["sh", "-c", "echo see tests/ for 3 tests"], report=str(report))) == 0
+    assert "tests" not in json.loads(report.read_text())
+
+
+def test_a_counting_bug_costs_neither_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from emitter import assemble, test_counts
+
+    def broken(text: str) -> None:
+        raise RuntimeError("counting bug")
+
+    monkeypatch.setattr(test_counts, "from_text", broken)
+    monkeypatch.setattr(assemble, "from_text", broken)
+    for code in (0, 3):
+        report = tmp_path / f"r{code}.json"
+        assert (
+            run(RunOptions(command=["sh", "-c", f"echo '3 passed in 0.1s'; exit {code}"], report=str(report)))
+            == code
+        )
+        data = json.loads(report.read_text())
+        assert "tests" not in data and data["exit_code"] == code
+    assert (
+        capfd.readouterr().err.count("test counts not read (RuntimeError: counting bug)") == 1
+    )  # clean path
+    assert data["partial"] and data["warnings"] == ["test counts not read (RuntimeError: counting bug)"]
