@@ -1,20 +1,44 @@
-"""`.selfheal.yml` merged with SELFHEAL_* environment variables and command-line flags: every default lives here.
+"""The one configuration model: its settings, defaults, hard ceilings and SELFHEAL_* names (every default).
 
-Precedence, lowest first: these defaults, the file at the repository root, the environment, the flags.
+Reading and combining the layers (files, the SELFHEAL_* environment, flags, the branch's own file) into this
+model, and saying where each value came from, is `fixer/config_layers.py`; its public names (Loaded, resolve,
+describe, load) are importable from here as before.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from emitter.errors import UsageError
+from pydantic import BaseModel, ConfigDict, Field
 
 CONFIG_FILE = ".selfheal.yml"
+ENV_PREFIX = "SELFHEAL_"
+ENV_NESTED = "__"
+# Short names users already have; each is the same setting as its long SELFHEAL_A__B name (which wins).
+ENV_ALIASES = {
+    "SELFHEAL_MODEL": "anthropic.model",
+    "SELFHEAL_MAX_TURNS": "anthropic.max_turns",
+    "SELFHEAL_MAX_DOLLARS": "anthropic.max_dollars",
+    "SELFHEAL_AUTHOR_NAME": "commit.author_name",
+    "SELFHEAL_AUTHOR_EMAIL": "commit.author_email",
+}
+MAX_CONFIG_BYTES = 256 * 1024  # a settings file is a few lines; more is a mistake or a YAML bomb
+MAX_PROBLEMS_SHOWN = 50
+
+# Hard ceilings: whatever the source (flag, variable, file), a setting cannot go past these, so a typo or a
+# hostile value costs at most this much. They bound damage; they are not meant to be reached.
+MAX_ATTEMPTS_CEILING = 10
+MAX_COMMITS_PER_BRANCH_CEILING = 50
+MAX_CHANGED_LINES_CEILING = 2000
+MAX_CHANGED_FILES_CEILING = 100
+MAX_CHANGED_BYTES_CEILING = 1_000_000
+MAX_TURNS_CEILING = 100
+MAX_TOKENS_CEILING = 5_000_000
+MAX_DOLLARS_CEILING = 50.0
+MAX_WALL_S_CEILING = 3600.0
+MAX_OUTPUT_TOKENS_CEILING = 64_000
+VERIFY_TIMEOUT_S_CEILING = 14_400.0
 
 DEFAULT_PROTECTED_PATHS = [
     # CI configuration: a fixer that edits its own pipeline can switch off the checks it is judged by
@@ -31,29 +55,19 @@ DEFAULT_PROTECTED_PATHS = [
     "**/id_rsa*",
     "**/secrets/**",
     # lockfiles and dependency manifests: dependency changes need a human
-    "**/package-lock.json",
-    "**/yarn.lock",
-    "**/pnpm-lock.yaml",
-    "**/poetry.lock",
-    "**/uv.lock",
-    "**/Pipfile.lock",
-    "**/Cargo.lock",
-    "**/go.sum",
-    "**/Gemfile.lock",
-    "**/composer.lock",
-    "**/package.json",
-    "**/pyproject.toml",
-    "**/requirements*.txt",
-    "**/setup.py",
-    "**/setup.cfg",
-    "**/Cargo.toml",
-    "**/go.mod",
-    "**/Gemfile",
-    "**/pom.xml",
-    "**/build.gradle",
-    "**/build.gradle.kts",
+    *("**/package-lock.json", "**/yarn.lock", "**/pnpm-lock.yaml", "**/poetry.lock", "**/uv.lock"),
+    *("**/Pipfile.lock", "**/Cargo.lock", "**/go.sum", "**/Gemfile.lock", "**/composer.lock"),
+    *("**/package.json", "**/pyproject.toml", "**/requirements*.txt", "**/setup.py", "**/setup.cfg"),
+    *("**/Cargo.toml", "**/go.mod", "**/Gemfile", "**/pom.xml", "**/build.gradle", "**/build.gradle.kts"),
 ]
-
+# Files never read (their text would reach the model's API); `fixer/paths.py` globs, no slash = any depth.
+DEFAULT_SECRET_PATHS = [
+    *(".env", ".env.*", ".envrc", "*credential*", "*secret*", ".npmrc", ".pypirc", ".netrc", "_netrc"),
+    *(".git-credentials", ".pgpass", ".vault-token", "**/.aws/**", "**/.docker/config.json", "**/.kube/**"),
+    *("kubeconfig", "*.kubeconfig", "**/.ssh/**", "**/.gnupg/**", "id_rsa*", "id_dsa*", "id_ecdsa*"),
+    *("id_ed25519*", "*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.tfvars", "*.tfvars.json"),
+    *("*.tfstate", "*.tfstate.*", "config/master.key", "*.ovpn", ".htpasswd"),
+]
 FIXABLE_DEFAULT = ["format", "lint", "syntax_error", "import_error", "type_error", "compile_error"]
 
 
@@ -64,8 +78,11 @@ class _Model(BaseModel):
 class DiffGuardConfig(_Model):
     protected_paths: list[str] = Field(default_factory=lambda: list(DEFAULT_PROTECTED_PATHS))
     extra_protected_paths: list[str] = Field(default_factory=list)
-    max_changed_lines: int = Field(100, ge=1)
-    max_changed_files: int = Field(10, ge=1)
+    max_changed_lines: int = Field(100, ge=1, le=MAX_CHANGED_LINES_CEILING)
+    max_changed_files: int = Field(10, ge=1, le=MAX_CHANGED_FILES_CEILING)
+    max_changed_bytes: int = Field(
+        20_000, ge=1, le=MAX_CHANGED_BYTES_CEILING, description="bytes of added + removed lines"
+    )
 
 
 class CommitConfig(_Model):
@@ -77,10 +94,10 @@ class CommitConfig(_Model):
 class Price(_Model):
     """US dollars per million tokens."""
 
-    input: float
-    output: float
-    cache_write: float | None = None
-    cache_read: float | None = None
+    input: float = Field(ge=0, allow_inf_nan=False)
+    output: float = Field(ge=0, allow_inf_nan=False)
+    cache_write: float | None = Field(None, ge=0, allow_inf_nan=False)
+    cache_read: float | None = Field(None, ge=0, allow_inf_nan=False)
 
 
 DEFAULT_PRICES = {
@@ -96,11 +113,15 @@ DEFAULT_PRICES = {
 class AnthropicConfig(_Model):
     model: str = "claude-sonnet-4-6"
     provider: Literal["anthropic", "bedrock", "vertex"] = "anthropic"
-    max_turns: int = Field(25, ge=1)
-    max_tokens: int = Field(400_000, ge=1000, description="input + output tokens per attempt")
-    max_dollars: float = Field(3.0, gt=0)
-    max_wall_s: float = Field(900, gt=0)
-    max_output_tokens: int = Field(8192, ge=256, description="per model response")
+    max_turns: int = Field(25, ge=1, le=MAX_TURNS_CEILING)
+    max_tokens: int = Field(
+        400_000, ge=1000, le=MAX_TOKENS_CEILING, description="input + output tokens per attempt"
+    )
+    max_dollars: float = Field(3.0, gt=0, le=MAX_DOLLARS_CEILING, allow_inf_nan=False)
+    max_wall_s: float = Field(900, gt=0, le=MAX_WALL_S_CEILING, allow_inf_nan=False)
+    max_output_tokens: int = Field(
+        8192, ge=256, le=MAX_OUTPUT_TOKENS_CEILING, description="per model response"
+    )
     prices: dict[str, Price] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
 
@@ -111,13 +132,25 @@ class Config(_Model):
     remote: str = "origin"
     branch: str | None = None
     protected_branches: list[str] = Field(default_factory=lambda: ["main", "master", "release/*"])
-    max_attempts: int = Field(3, ge=1)
-    max_commits_per_branch: int = Field(10, ge=1, description="selfheal commits since the merge base")
+    max_attempts: int = Field(3, ge=1, le=MAX_ATTEMPTS_CEILING)
+    max_commits_per_branch: int = Field(
+        10, ge=1, le=MAX_COMMITS_PER_BRANCH_CEILING, description="selfheal commits since the merge base"
+    )
     fixable: list[str] = Field(default_factory=lambda: list(FIXABLE_DEFAULT))
     fix_tests: bool = Field(False, description="also try to fix test failures (opt-in)")
     flaky_rerun: bool = Field(False, description="rerun the failed command once before fixing")
-    verify: str | None = Field(None, description="verify command; default: the failed task's command")
-    verify_timeout_s: float = Field(1800, gt=0)
+    verify: str | None = Field(
+        None,
+        min_length=1,
+        description='shell command; "all": every task of the build; None: the failed tasks',
+    )
+    verify_timeout_s: float = Field(1800, gt=0, le=VERIFY_TIMEOUT_S_CEILING, allow_inf_nan=False)
+    secret_paths: list[str] = Field(default_factory=lambda: list(DEFAULT_SECRET_PATHS))
+    sandbox: Literal["auto", "bwrap", "unshare", "none"] = "auto"
+    handover: Literal["branch", "none"] = Field(
+        "branch",
+        description="a verified fix that may not be pushed (it touches tests…): review branch or escalate",
+    )
     diff: DiffGuardConfig = Field(default_factory=lambda: DiffGuardConfig())
     commit: CommitConfig = Field(default_factory=lambda: CommitConfig())
     anthropic: AnthropicConfig = Field(default_factory=lambda: AnthropicConfig())
@@ -127,71 +160,61 @@ class Config(_Model):
         return set(self.fixable) | ({"test_failure"} if self.fix_tests else set())
 
 
-# SELFHEAL_* variables, each a dotted path into Config
-ENV_KEYS = {
-    "SELFHEAL_MODE": "mode",
-    "SELFHEAL_ENGINE": "engine",
-    "SELFHEAL_PLATFORM": "platform",
-    "SELFHEAL_REMOTE": "remote",
-    "SELFHEAL_BRANCH": "branch",
-    "SELFHEAL_PROTECTED_BRANCHES": "protected_branches",
-    "SELFHEAL_MAX_ATTEMPTS": "max_attempts",
-    "SELFHEAL_MAX_COMMITS_PER_BRANCH": "max_commits_per_branch",
-    "SELFHEAL_FIX_TESTS": "fix_tests",
-    "SELFHEAL_FLAKY_RERUN": "flaky_rerun",
-    "SELFHEAL_VERIFY": "verify",
-    "SELFHEAL_MODEL": "anthropic.model",
-    "SELFHEAL_MAX_TURNS": "anthropic.max_turns",
-    "SELFHEAL_MAX_DOLLARS": "anthropic.max_dollars",
-    "SELFHEAL_AUTHOR_NAME": "commit.author_name",
-    "SELFHEAL_AUTHOR_EMAIL": "commit.author_email",
-}
-LIST_KEYS = {"protected_branches", "fixable"}
+Path_ = tuple[str, ...]
+Leaves = dict[Path_, Any]
+PRICES: Path_ = ("anthropic", "prices")
 
 
-def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
-    *parents, leaf = dotted.split(".")
-    for part in parents:
-        data = data.setdefault(part, {})
-    data[leaf] = value
+def _leaf_types(model: type[BaseModel], prefix: Path_ = ()) -> dict[Path_, Any]:
+    out: dict[Path_, Any] = {}
+    for name, info in model.model_fields.items():
+        sub, path = info.annotation, (*prefix, name)
+        if isinstance(sub, type) and issubclass(sub, BaseModel):
+            out.update(_leaf_types(sub, path))
+        else:
+            out[path] = sub
+    return out
 
 
-def load(
-    root: str | Path,
-    env: Mapping[str, str] | None = None,
-    overrides: Mapping[str, Any] | None = None,
-    path: str | Path | None = None,
-) -> Config:
-    """Builds the Config; a bad file or value raises UsageError with one readable line."""
-    import yaml
+LEAVES = {".".join(path): path for path in _leaf_types(Config)}  # every setting, by dotted name
+SCALARS = {path for path, kind in _leaf_types(Config).items() if get_origin(kind) not in (list, dict)}
 
-    env = os.environ if env is None else env
-    data: dict[str, Any] = {}
-    file = Path(path) if path else Path(root) / CONFIG_FILE
-    if path and not file.is_file():
-        raise UsageError(f"config file not found: {file}")
-    if file.is_file():
-        try:
-            loaded = yaml.safe_load(file.read_text()) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" (line {mark.line + 1})" if mark is not None else ""
-            raise UsageError(f"{file}: not valid YAML{where}") from exc
-        if not isinstance(loaded, dict):
-            raise UsageError(f"{file}: expected a mapping of settings")
-        data = loaded
-    for var, dotted in ENV_KEYS.items():
-        if env.get(var):
-            value: Any = env[var]
-            if dotted in LIST_KEYS:
-                value = [v.strip() for v in value.split(",") if v.strip()]
-            _set(data, dotted, value)
-    for dotted, value in (overrides or {}).items():
-        if value is not None:
-            _set(data, dotted, value)
-    try:
-        return Config.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise UsageError(f"configuration: {where}: {first['msg']}") from exc
+
+def _flatten(data: Mapping[str, Any], prefix: Path_ = ()) -> Leaves:
+    out: Leaves = {}
+    for key, value in data.items():
+        path = (*prefix, key)
+        if path in LEAVES.values():
+            out[path] = value
+        else:  # a section (diff, commit, anthropic)
+            out.update(_flatten(value, path))
+    return out
+
+
+def _unflatten(leaves: Leaves) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, value in leaves.items():
+        node = out
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    return out
+
+
+# config_layers imports this module, so its names cannot be imported here at load time without a cycle that
+# breaks whichever module is imported first. Type checkers see a plain re-export; at run time the first use
+# fetches them (`from fixer.config import resolve` works: PEP 562).
+if TYPE_CHECKING:
+    from .config_layers import Loaded as Loaded
+    from .config_layers import describe as describe
+    from .config_layers import load as load
+    from .config_layers import resolve as resolve
+else:
+    _FROM_LAYERS = frozenset({"Loaded", "describe", "load", "resolve"})
+
+    def __getattr__(name: str) -> Any:
+        if name not in _FROM_LAYERS:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from . import config_layers
+
+        return getattr(config_layers, name)
