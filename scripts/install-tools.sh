@@ -7,21 +7,39 @@ cd "$(dirname "$0")/.."
 declare -A apt_for=(
   [gcc]=gcc [g++]=g++ [clang]=clang [make]=make [go]=golang-go [javac]=default-jdk-headless
   [shellcheck]=shellcheck [bats]=bats [rsync]=rsync [cmake]=cmake [node]=nodejs [npm]=npm [git]=git
+  [bwrap]=bubblewrap
 )
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+# Another apt run (unattended upgrades, a parallel setup) may hold the locks: wait for it, never fail on it.
+# apt-get waits for dpkg's lock given DPkg::Lock::Timeout, but `update` ignores that for its lists lock.
+apt_get() {
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"
+}
+apt_update() {
+  local out
+  for _ in $(seq 120); do
+    if out=$(apt_get update -qq 2>&1); then return 0; fi
+    case "$out" in
+      *"Could not get lock"*) sleep 5 ;;
+      *) break ;;
+    esac
+  done
+  echo "$out" >&2
+  return 1
+}
 missing=()
 for cmd in "${!apt_for[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${apt_for[$cmd]}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "install-tools: apt-get install ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_update
+  apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 command -v cargo >/dev/null 2>&1 || {
   echo "install-tools: apt-get install cargo"
-  DEBIAN_FRONTEND=noninteractive ${sudo:-} apt-get install -y -qq --no-install-recommends cargo >/dev/null
+  apt_get install -y -qq --no-install-recommends cargo >/dev/null
 }
 
 if [ ! -x tests/js/node_modules/.bin/tsc ] || [ tests/js/package-lock.json -nt tests/js/node_modules ]; then

@@ -1,4 +1,5 @@
-"""fixer.proc: children in their own process group, killed whole on timeout, output merged and capped."""
+"""fixer.proc: children in their own process group, killed whole on timeout, output merged and capped;
+Runner: the same in each isolation, nothing left behind, heartbeats, and the `after` check."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
+from _pytest.mark import ParameterSet
 
-from fixer import proc
-from fixer.proc import run
+from fixer import proc, sandbox
+from fixer.proc import Runner, run
+from fixer.sandbox import Isolation, SandboxUnavailable
 
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
 
@@ -113,3 +116,127 @@ def test_stdin_is_closed(tmp_path: Path) -> None:
             os.close(fd)
     assert not done.timed_out
     assert done.ok and done.output == b"after\n"
+
+
+# ---- Runner: the fix loop's way to run repository code, in each isolation this machine has ----
+
+
+def _isolation(kind: str) -> Isolation:
+    return Isolation() if kind == "plain" else sandbox.detect(kind)
+
+
+def _kind(kind: str) -> ParameterSet:
+    """A case per isolation kind; skipped, with the reason, only when this machine cannot provide it."""
+    reason = None
+    if kind in ("bwrap", "unshare"):
+        try:
+            sandbox.detect(kind)
+        except SandboxUnavailable as exc:
+            reason = str(exc)
+    return pytest.param(kind, id=kind, marks=[pytest.mark.skip(reason=reason)] if reason else [])
+
+
+KINDS = [_kind(kind) for kind in ("bwrap", "unshare", "none", "plain")]  # plain: Isolation(), no bounds
+
+
+def _alive(token: str) -> list[int]:
+    """Live processes whose command line holds `token`."""
+    pids = []
+    for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            if token.encode() in Path(f"/proc/{pid}/cmdline").read_bytes() and not _dead(int(pid)):
+                pids.append(int(pid))
+        except OSError:
+            continue
+    return pids
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_runner_runs_commands_like_run(tmp_path: Path, kind: str) -> None:
+    runner = Runner(env=ENV, isolation=_isolation(kind))
+    done = runner.run('echo one; echo two >&2; echo "in $(pwd)"; exit 7', cwd=tmp_path, timeout_s=60)
+    assert done.exit_code == 7 and not done.timed_out
+    assert done.output == f"one\ntwo\nin {tmp_path.resolve()}\n".encode()
+    listed = runner.run(["printf", "%s|", "a b", "$HOME", ";"], cwd=tmp_path, timeout_s=60)
+    assert listed.ok and listed.output == b"a b|$HOME|;|"
+    capped = runner.run("seq 1 20000", cwd=tmp_path, timeout_s=60, max_output=100)
+    assert (
+        capped.ok
+        and len(capped.output) == 100
+        and capped.output.endswith(b"\n20000\n")
+        and capped.dropped > 0
+    )
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_runner_answers_127_and_126_like_a_shell(tmp_path: Path, kind: str) -> None:
+    runner = Runner(env=ENV, isolation=_isolation(kind))
+    (tmp_path / "not-executable").write_text("echo hi\n")
+    missing = runner.run(["selfheal-no-such-program"], cwd=tmp_path, timeout_s=60)
+    assert missing.exit_code == 127 and b"selfheal-no-such-program" in missing.output
+    assert runner.run(["./nope"], cwd=tmp_path, timeout_s=60).exit_code == 127
+    assert runner.run(["./not-executable"], cwd=tmp_path, timeout_s=60).exit_code == 126
+    assert runner.run("selfheal-no-such-program", cwd=tmp_path, timeout_s=60).exit_code == 127  # bash says so
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_runner_passes_only_the_given_environment(
+    tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SELFHEAL_ONLY_IN_THE_FIXER", "fixer-value")
+    runner = Runner(env={**ENV, "GIVEN": "given-value"}, isolation=_isolation(kind))
+    done = runner.run(["env"], cwd=tmp_path, timeout_s=60, extra_env={"EXTRA": "extra-value"})
+    assert b"GIVEN=given-value" in done.output and b"EXTRA=extra-value" in done.output
+    assert b"fixer-value" not in done.output
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_runner_timeout_ends_everything_and_sigterm_reaches_the_command(tmp_path: Path, kind: str) -> None:
+    token = f"1000.{os.getpid()}{len(kind)}"  # seconds to sleep, and a mark on the command line
+    cmd = f"trap 'echo got-term; exit 0' TERM; setsid sleep {token} & echo started; while :; do sleep 0.05; done"
+    done = Runner(env=ENV, isolation=_isolation(kind)).run(cmd, cwd=tmp_path, timeout_s=1)
+    assert done.timed_out and done.exit_code is None and not done.ok
+    # the command could clean up, even inside a sandbox (bash may also report its killed `sleep`)
+    assert done.output.startswith(b"started\n") and done.output.endswith(b"got-term\n"), done.output
+    assert _alive(token) == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_runner_timeout_kills_what_ignores_sigterm(
+    tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(proc, "TERM_GRACE_S", 0.2)
+    token = f"1000.{os.getpid()}{len(kind)}7"
+    cmd = f"trap '' TERM; sh -c 'trap \"\" TERM; sleep {token}' & wait"
+    done = Runner(env=ENV, isolation=_isolation(kind)).run(cmd, cwd=tmp_path, timeout_s=1)
+    assert done.timed_out
+    assert _alive(token) == []
+
+
+def test_runner_reports_heartbeats_while_the_command_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(proc, "HEARTBEAT_S", 0.05)
+    beats: list[float] = []
+    done = Runner(env=ENV).run(["sleep", "0.6"], cwd=tmp_path, timeout_s=60, heartbeat=beats.append)
+    assert done.ok
+    assert beats and beats == sorted(beats) and beats[0] > 0
+    quiet: list[float] = []
+    Runner(env=ENV).run(["true"], cwd=tmp_path, timeout_s=60, heartbeat=quiet.append)
+    assert quiet == []  # a short command is not interrupted by reports
+
+
+def test_after_runs_once_everything_is_gone_and_may_raise(tmp_path: Path) -> None:
+    token = f"1000.{os.getpid()}3"
+    seen: list[list[int]] = []
+    runner = Runner(env=ENV, after=lambda: seen.append(_alive(token)))
+    runner.run(f"sleep {token} & echo left", cwd=tmp_path, timeout_s=60)
+    runner.run(f"sleep {token}", cwd=tmp_path, timeout_s=0.5)
+    runner.run(["selfheal-no-such-program"], cwd=tmp_path, timeout_s=60)
+    assert seen == [[], [], []]  # called after every run, timed out or not started, with nothing left
+
+    def tampered() -> None:
+        raise RuntimeError(".git changed")
+
+    with pytest.raises(RuntimeError, match=r"\.git changed"):
+        Runner(env=ENV, after=tampered).run(["true"], cwd=tmp_path, timeout_s=60)
