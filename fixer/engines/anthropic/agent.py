@@ -1,10 +1,11 @@
 """The `anthropic` engine: a Messages API tool-use loop through the official SDK.
 
 One attempt: the first message (prompt.py) → the model views and edits files and calls run_verify (tools.py)
-→ it ends its turn → the working tree's diff is the Patch. The loop runs the diff guard and verify again on
-its own; nothing here is trusted just because the model said so. The attempt stops early, leaving the tree
-clean, when a budget runs out (budget.py), the API fails, or the model changes nothing; `last_reason` says
-which, for the outcome.
+→ it ends its turn → the files git sees changed are the Patch. The loop runs the diff guard and verify again
+on its own; nothing here is trusted just because the model said so. The attempt stops early, leaving the
+tree clean, when a budget runs out (budget.py: checked before every model call and every tool call), the
+API fails, or the model changes nothing. Either way `fix` returns an Attempt saying why and what it cost,
+and one progress line per turn (and one at the end) tells a human watching the job where it stands.
 
 The client is built from `ctx.env` only (never os.environ), with few retries and a timeout: a CI job must
 not hang on an unreachable endpoint.
@@ -23,12 +24,13 @@ from anthropic.types import (
     ContentBlockParam,
     MessageParam,
     ToolResultBlockParam,
+    ToolUseBlock,
     ToolUseBlockParam,
 )
 
 from ... import git
 from ...config import AnthropicConfig
-from ...context import Patch
+from ...context import Attempt, Patch
 from .. import FixContext
 from . import prompt
 from .budget import Budget
@@ -146,35 +148,65 @@ def _one_line(text: str) -> str:
     return next((" ".join(line.split()) for line in text.splitlines() if line.strip()), "")[:200]
 
 
+def _calls(uses: list[ToolUseBlock], stop: str | None) -> str:
+    """What a turn asked for, as `str_replace_based_edit_tool ×2, run_verify` (or how it ended)."""
+    counts: dict[str, int] = {}
+    for use in uses:
+        name = use.name[:64]  # the model names the tool: keep a made-up name from flooding the job log
+        counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return f"no tool calls ({stop or 'no stop reason'})"
+    return ", ".join(name + (f" ×{n}" if n > 1 else "") for name, n in counts.items())
+
+
+def run_tools(
+    uses: list[ToolUseBlock], box: Toolbox, budget: Budget, truncated: bool = False
+) -> tuple[list[ToolResultBlockParam], str | None]:
+    """Runs one turn's tool calls in order, asking the budget before each: a turn of twenty run_verify
+    calls must not outlast the wall time. Once a budget has run out, the remaining calls are answered
+    "Not run" (the API wants every tool_use answered) and the reason is returned: the attempt ends there.
+    Calls of a reply cut off by the output limit are never run (`truncated`): their input may be partial."""
+    results: list[ToolResultBlockParam] = []
+    halted: str | None = None
+    for use in uses:
+        halted = halted or budget.exhausted()
+        if halted:
+            done = ToolResult(f"Not run: {halted}", True)
+        elif truncated:
+            done = ToolResult(TRUNCATED, True)
+        else:
+            done = box.run(use.name, use.input)
+        results.append(
+            {"type": "tool_result", "tool_use_id": use.id, "content": done.text, "is_error": done.is_error}
+        )
+    return results, halted
+
+
 class AnthropicEngine:
     name = "anthropic"
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock  # the wall-time budget's clock
-        self.last_reason = ""  # why the last attempt ended, for the outcome's details
-        self.notes: list[str] = []  # e.g. a guessed price
-        self.tokens = 0  # spent by the last attempt, also when it returned None
-        self.dollars = 0.0
-        self.turns = 0
+        self.clock = clock  # the wall-time budget's clock; the engine keeps no state between attempts
 
     def available(self, ctx: FixContext) -> str | None:
         return unavailable(ctx.config.anthropic, ctx.env)
 
-    def fix(self, ctx: FixContext) -> Patch | None:
-        self.last_reason, self.notes, self.tokens, self.dollars, self.turns = "", [], 0, 0.0, 0
+    def fix(self, ctx: FixContext) -> Attempt:
         config = ctx.config.anthropic
         reason = self.available(ctx)
         if reason:
             return self._stop(ctx, reason, None)
         budget = Budget(config, clock=self.clock)
-        if budget.note:
-            self.notes.append(budget.note)
-        diff = ctx.config.diff
-        box = Toolbox(ctx.repo, [*diff.protected_paths, *diff.extra_protected_paths], ctx.verify, ctx.redact)
+        # each run_verify may use what is left of the attempt's wall time, never more
+        box = Toolbox(ctx.repo, ctx.files, lambda: ctx.verify(budget.remaining_wall()), ctx.redact)
         try:
             client = build_client(config, ctx.env)
         except (ValueError, anthropic.AnthropicError) as exc:
             return self._stop(ctx, f"cannot build the {config.provider} client: {exc}", budget)
+        return self._converse(ctx, client, budget, box)
+
+    def _converse(self, ctx: FixContext, client: Client, budget: Budget, box: Toolbox) -> Attempt:
+        config = ctx.config.anthropic
         system, tools = prompt.system_blocks(), definitions()
         messages: list[MessageParam] = [{"role": "user", "content": prompt.first_message(ctx, box)}]
         final_text = ""
@@ -202,6 +234,7 @@ class AnthropicEngine:
             )
             uses = [b for b in response.content if b.type == "tool_use"]
             stop = response.stop_reason
+            ctx.progress(ctx.redact(f"{self.name}: {budget.status()} · {_calls(uses, stop)}"))
             if stop in ("refusal", "model_context_window_exceeded"):
                 return self._stop(ctx, f"the model stopped: {stop}", budget)
             if not uses:
@@ -211,35 +244,26 @@ class AnthropicEngine:
                 if stop == "pause_turn":
                     continue  # a long turn paused by the API: sending it back lets it go on
                 return self._finish(ctx, budget, box, final_text)
-            reason = budget.exhausted()
-            if reason:  # do not act on a turn the budget did not allow
-                return self._stop(ctx, reason, budget)
-            results: list[ToolResultBlockParam] = []
-            for use in uses:
-                done = ToolResult(TRUNCATED, True) if stop == "max_tokens" else box.run(use.name, use.input)
-                results.append(
-                    {
-                        "type": "tool_result",
-                        "tool_use_id": use.id,
-                        "content": done.text,
-                        "is_error": done.is_error,
-                    }
-                )
+            results, reason = run_tools(uses, box, budget, truncated=stop == "max_tokens")
             messages.append({"role": "user", "content": results})
+            if reason:
+                return self._stop(ctx, reason, budget)
 
-    def _account(self, budget: Budget | None) -> None:
-        if budget is not None:
-            self.tokens, self.dollars, self.turns = budget.tokens, round(budget.dollars, 6), budget.turns
+    def _attempt(self, ctx: FixContext, patch: Patch | None, reason: str, budget: Budget | None) -> Attempt:
+        reason = ctx.redact(reason)
+        ended = f"patch of {len(patch.files)} file(s)" if patch else "no patch"
+        ctx.progress(f"{self.name}: {ended}: {reason}")
+        if budget is None:
+            return Attempt(self.name, patch, reason)
+        notes = (budget.note,) if budget.note else ()
+        return Attempt(self.name, patch, reason, notes, budget.tokens, round(budget.dollars, 6))
 
-    def _stop(self, ctx: FixContext, reason: str, budget: Budget | None) -> Patch | None:
-        """Ends the attempt without a patch (always None): the tree goes back to HEAD, the reason is kept."""
+    def _stop(self, ctx: FixContext, reason: str, budget: Budget | None) -> Attempt:
+        """Ends the attempt without a patch: the tree goes back to HEAD, the reason is kept."""
         git.reset_hard(ctx.repo)
-        self._account(budget)
-        self.last_reason = ctx.redact(reason)
-        return None
+        return self._attempt(ctx, None, reason, budget)
 
-    def _finish(self, ctx: FixContext, budget: Budget, box: Toolbox, final_text: str) -> Patch | None:
-        self._account(budget)
+    def _finish(self, ctx: FixContext, budget: Budget, box: Toolbox, final_text: str) -> Attempt:
         summary = ctx.redact(_one_line(final_text))
         files = git.changed_files(ctx.repo)
         if not files or box.edits == 0:  # git's word, and the editor's: nothing the model did is left
@@ -248,12 +272,6 @@ class AnthropicEngine:
         state = "not called" if verified is None else ("passed" if verified.ok else "still failing")
         if verified is not None and box.edits > box.edits_at_verify:
             state += ", then more edits"
-        self.last_reason = f"model ended its turn after {budget.turns} turn(s); last run_verify: {state}"
-        return Patch(
-            engine=self.name,
-            diff=git.diff_text(ctx.repo),
-            files=files,
-            summary=[summary or f"edited {len(files)} file(s)"],
-            tokens=budget.tokens,
-            dollars=round(budget.dollars, 6),
-        )
+        reason = f"model ended its turn after {budget.turns} turn(s); last run_verify: {state}"
+        patch = Patch(engine=self.name, files=files, summary=[summary or f"edited {len(files)} file(s)"])
+        return self._attempt(ctx, patch, reason, budget)

@@ -1,9 +1,11 @@
 """Per-attempt limits of the agent (rule 2): model turns, tokens, dollars and wall time.
 
 A budget is charged from each response's `usage` (cache writes and reads included: they are billed input)
-and asked before every model call whether anything has run out. Prices come from the configured table in
-US dollars per million tokens; a model missing from the table is charged at the most expensive known
-price, so an unknown name can never make an attempt look cheaper than it is.
+and asked before every model call, and again before every tool call of a turn, whether anything has run
+out: one turn can ask for many slow run_verify calls, and the wall-time limit must hold across them.
+Prices come from the configured table in US dollars per million tokens; a model missing from the table is
+charged at the most expensive known price, so an unknown name can never make an attempt look cheaper
+than it is.
 """
 
 from __future__ import annotations
@@ -95,6 +97,10 @@ class Budget:
             + read * read_price
         )
         self.dollars += cost / 1_000_000
+
+    def status(self) -> str:
+        """Where the attempt stands, for the progress line shown after each turn."""
+        return f"turn {self.turns}/{self.config.max_turns} · {self.tokens:,} tokens · ${self.dollars:.4f}"
 
     def exhausted(self) -> str | None:
         """Why no further model call may be made, or None while every limit holds."""

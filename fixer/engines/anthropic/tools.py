@@ -1,10 +1,15 @@
 """The agent's two tools: Anthropic's text editor (`str_replace_based_edit_tool`) and `run_verify`.
 
-The editor is confined to the repository root (rule 5): a path with `..`, an absolute path outside the root,
-a symlink that resolves outside it, anything under `.git/`, and the diff guard's protected paths are
-refused — the lexical path and the resolved one are both checked, so a symlink can neither smuggle a write
-out nor into a protected file. Every refusal and every failure is a tool result with `is_error` set, never
-an exception: the model reads why and tries something else. Everything returned is redacted.
+The editor is confined to the repository root: a path with `..`, an absolute path outside the root, or a
+symlink that resolves outside it is refused. Inside the root the engine's FilePolicy decides (paths.py):
+`view` is refused where `read_refusal` answers (secret-bearing files, `.git/` and `.selfheal/` at any depth),
+`create`/`str_replace`/`insert` where `write_refusal` answers (those, protected paths, git-ignored files).
+The path as given and the resolved one are both checked, so a symlink can neither smuggle a read out of a
+secret file nor a write into a protected one; directory listings leave out what may not be read.
+
+Every refusal and failure is a tool result with `is_error` set, never an exception: the model reads why
+and tries something else. File text and check output go back fenced as data (prompt.fence), and every
+result is redacted.
 """
 
 from __future__ import annotations
@@ -13,18 +18,17 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Final
 
 from anthropic.types import ToolParam, ToolTextEditor20250728Param, ToolUnionParam
 
 from ...context import VerifyResult
-from ...stages.diffguard import protected_by
+from ...paths import FilePolicy
+from .prompt import EDITOR, VERIFY, describe_verify, fence
 
-EDITOR: Final = "str_replace_based_edit_tool"
-VERIFY: Final = "run_verify"
+__all__ = ["EDITOR", "VERIFY", "Refused", "ToolResult", "Toolbox", "definitions", "describe_verify"]
+
 MAX_CHARACTERS = 16_000  # per view: a whole large file would eat the token budget in one turn
 MAX_LISTING = 300  # directory entries shown by view
-MAX_VERIFY_LINES = 40
 SNIPPET = 3  # lines of context shown around an edit
 
 VERIFY_DESCRIPTION = (
@@ -73,17 +77,18 @@ class Toolbox:
     def __init__(
         self,
         root: Path,
-        protected: list[str],
-        verify: Callable[[], VerifyResult],
+        files: FilePolicy,
+        verify: Callable[[], VerifyResult],  # the agent binds the time cap (its remaining wall time)
         redact: Callable[[str], str],
         max_characters: int = MAX_CHARACTERS,
     ) -> None:
         self.root = root.resolve()
-        self.protected = protected
+        self.files = files
         self.verify = verify
         self.redact = redact
         self.max_characters = max_characters
         self.edits = 0
+        self.verify_runs = 0
         self.last_verify: VerifyResult | None = None
         self.edits_at_verify = 0  # edits made before the last run_verify: later ones are unverified
 
@@ -100,13 +105,27 @@ class Toolbox:
         except Refused as exc:
             result = ToolResult(f"Error: {exc}", is_error=True)
         except (OSError, UnicodeError, ValueError, RuntimeError) as exc:
-            result = ToolResult(f"Error: {type(exc).__name__}: {exc}", is_error=True)
+            # the message may quote file names or text from the repository: data, like everything else
+            result = ToolResult(f"Error: {type(exc).__name__}:\n{fence('untrusted_log', str(exc))}", True)
         return ToolResult(self.redact(result.text), result.is_error)
+
+    def source(self, raw: str) -> tuple[str, list[str]] | None:
+        """The lines of a readable text file and its repo-relative path, or None (for the first message)."""
+        try:
+            path, rel = self.resolve(raw)
+            lines = self.read_text(path, rel).split("\n")
+        except (Refused, OSError):
+            return None
+        return rel, lines[:-1] if lines[-1] == "" else lines  # a final newline ends the last line
 
     # --- paths ---------------------------------------------------------------------------------------
 
-    def resolve(self, raw: object) -> tuple[Path, str]:
-        """The real path of `raw` inside the root and its repo-relative POSIX form, or Refused."""
+    def resolve(self, raw: object, write: bool = False) -> tuple[Path, str]:
+        """The real path of `raw` inside the root and its repo-relative POSIX form, or Refused.
+
+        The policy's answer for reading (or, with `write`, for writing) is asked for the path as given and
+        for the resolved one: `notes.txt -> .env` is as unreadable as `.env`, and `.env -> calc.py` too.
+        """
         if not isinstance(raw, str) or not raw.strip() or "\0" in raw:
             raise Refused("`path` must be a non-empty string, relative to the repository root")
         given = PurePosixPath(raw.strip())
@@ -126,29 +145,28 @@ class Toolbox:
         if not target.is_relative_to(self.root):
             raise Refused(f"{raw}: resolves outside the repository root (through a symlink)")
         rel = target.relative_to(self.root).as_posix()
+        refusal = self.files.write_refusal if write else self.files.read_refusal
         for name in dict.fromkeys((given.as_posix(), rel)):
-            if ".git" in (part.lower() for part in PurePosixPath(name).parts):
-                raise Refused(f"{raw}: the .git directory is off limits")
-            pattern = protected_by(name, self.protected)
-            if pattern:
-                raise Refused(f"{raw}: protected path (matches {pattern!r}); it may not be read or changed")
+            why = refusal(name)
+            if why:
+                raise Refused(f"{raw}: {why}")
         return target, rel
 
     # --- editor commands -----------------------------------------------------------------------------
 
     def _edit(self, data: Mapping[str, object]) -> ToolResult:
         command = data.get("command")
-        path, rel = self.resolve(data.get("path"))
+        if command not in ("view", "create", "str_replace", "insert"):
+            raise Refused(f"unknown command {command!r}: use view, create, str_replace or insert")
+        path, rel = self.resolve(data.get("path"), write=command != "view")
         if command == "view":
             return self._view(path, rel, data.get("view_range"))
         if command == "create":
             return self._create(path, rel, data.get("file_text"))
         if command == "str_replace":
             return self._str_replace(path, rel, data.get("old_str"), data.get("new_str", ""))
-        if command == "insert":
-            text = data.get("new_str", data.get("insert_text"))
-            return self._insert(path, rel, data.get("insert_line"), text)
-        raise Refused(f"unknown command {command!r}: use view, create, str_replace or insert")
+        text = data.get("new_str", data.get("insert_text"))
+        return self._insert(path, rel, data.get("insert_line"), text)
 
     def read_text(self, path: Path, rel: str) -> str:
         if not path.is_file():
@@ -180,27 +198,34 @@ class Toolbox:
             first, last = view_range[0], (len(lines) if view_range[1] == -1 else view_range[1])
             if not 1 <= first <= max(len(lines), 1) or last < first or last > len(lines):
                 raise Refused(f"view_range {view_range} is outside {rel}, which has {len(lines)} lines")
-        text = _numbered(lines[first - 1 : last], first)
+        if not lines:
+            return ToolResult(f"{rel} is empty")
+        text, note = _numbered(lines[first - 1 : last], first), ""
         if len(text) > self.max_characters:
-            cut = text[: self.max_characters].rsplit("\n", 1)[0]
-            text = f"{cut}\n[truncated at {self.max_characters} characters: use view_range to see more]"
-        return ToolResult(text or f"{rel} is empty")
+            text = text[: self.max_characters].rsplit("\n", 1)[0]
+            note = f"\n[truncated at {self.max_characters} characters: use view_range to see more]"
+        return ToolResult(f"{rel}, lines {first}-{last} of {len(lines)}:\n{fence('source_code', text)}{note}")
 
     def _listing(self, path: Path, rel: str) -> str:
         entries: list[str] = []
         for dirpath, dirnames, filenames in os.walk(path):
             depth = len(Path(dirpath).relative_to(path).parts)
-            visible = sorted(d for d in dirnames if not d.startswith("."))
-            dirnames[:] = visible if depth < 1 else []  # two levels: children and grandchildren
             here = Path(dirpath).relative_to(self.root)
+            # hidden entries are noise; secret files and .git/.selfheal may not even be named
+            visible = sorted(d for d in dirnames if self._listed(here / d))
+            dirnames[:] = visible if depth < 1 else []  # two levels: children and grandchildren
             entries += [f"{(here / d).as_posix()}/" for d in visible]
-            entries += [(here / f).as_posix() for f in sorted(filenames) if not f.startswith(".")]
+            entries += [(here / f).as_posix() for f in sorted(filenames) if self._listed(here / f)]
         entries.sort()
         shown = entries[:MAX_LISTING]
         more = (
             f"\n[{len(entries) - MAX_LISTING} more entries not shown]" if len(entries) > MAX_LISTING else ""
         )
-        return f"Files and directories in {rel} (2 levels, hidden ones omitted):\n" + "\n".join(shown) + more
+        header = f"Files and directories in {rel} (2 levels; hidden and unreadable ones omitted):\n"
+        return header + fence("source_code", "\n".join(shown)) + more
+
+    def _listed(self, entry: Path) -> bool:
+        return not entry.name.startswith(".") and self.files.read_refusal(entry.as_posix()) is None
 
     def _create(self, path: Path, rel: str, file_text: object) -> ToolResult:
         if not isinstance(file_text, str):
@@ -233,7 +258,7 @@ class Toolbox:
         self.edits += 1
         line = content.count("\n", 0, start) + 1
         return ToolResult(
-            f"Edited {rel} at line {line}.\n{self._snippet(path, rel, line, new.count(chr(10)))}"
+            f"Edited {rel} at line {line}:\n{self._snippet(path, rel, line, new.count(chr(10)))}"
         )
 
     def _insert(self, path: Path, rel: str, insert_line: object, text: object) -> ToolResult:
@@ -253,39 +278,21 @@ class Toolbox:
         path.write_bytes("".join(lines).encode("utf-8"))
         self.edits += 1
         snippet = self._snippet(path, rel, insert_line + 1, text.count("\n"))
-        return ToolResult(f"Inserted into {rel} after line {insert_line}.\n{snippet}")
+        return ToolResult(f"Inserted into {rel} after line {insert_line}:\n{snippet}")
 
     def _snippet(self, path: Path, rel: str, line: int, extra: int) -> str:
         lines = _split(self.read_text(path, rel))
         first = max(1, line - SNIPPET)
-        return _numbered(lines[first - 1 : line + extra + SNIPPET], first)
+        return fence("source_code", _numbered(lines[first - 1 : line + extra + SNIPPET], first))
 
     # --- run_verify ----------------------------------------------------------------------------------
 
     def _run_verify(self) -> ToolResult:
+        self.verify_runs += 1
         try:
             result = self.verify()
         except Exception as exc:  # any failure to run the check is news for the model
-            return ToolResult(
-                f"run_verify could not run the check: {type(exc).__name__}: {exc}", is_error=True
-            )
+            why = fence("untrusted_log", f"{type(exc).__name__}: {exc}")
+            return ToolResult(self.redact(f"run_verify could not run the check:\n{why}"), is_error=True)
         self.last_verify, self.edits_at_verify = result, self.edits
-        return ToolResult(describe_verify(result))
-
-
-def describe_verify(result: VerifyResult) -> str:
-    """A compact account of a verify run: the remaining errors, never the raw log."""
-    if result.ok:
-        return f"PASSED: the check succeeds now ({result.detail or 'exit 0'})."
-    head = f"FAILED ({result.detail or 'check failed'}): {len(result.remaining)} error(s) remain"
-    lines = []
-    for record in result.remaining[:MAX_VERIFY_LINES]:
-        where = f"{record.file or '?'}:{record.line}" if record.line else (record.file or "?")
-        rule = f" [{record.rule}]" if record.rule else ""
-        message = " ".join(record.message.split())[:200]
-        lines.append(f"{where}: {record.tool}{rule} {message}")
-    if len(result.remaining) > MAX_VERIFY_LINES:
-        lines.append(f"... and {len(result.remaining) - MAX_VERIFY_LINES} more")
-    if not result.remaining:
-        lines.append("(no error was recognised in the output; the command still fails)")
-    return "\n".join([head + ":", *lines])
+        return ToolResult(self.redact(describe_verify(result)))

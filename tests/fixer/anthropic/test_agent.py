@@ -8,7 +8,7 @@ import pytest
 
 from fixer.config import Config, DiffGuardConfig
 from fixer.engines.anthropic.agent import AnthropicEngine
-from fixer.stages import diffguard
+from fixer.stages import changes, diffguard, tree
 from tests.helpers.anthropic_server import (
     AnthropicServer,
     Reply,
@@ -24,7 +24,7 @@ from tests.helpers.anthropic_server import (
 )
 from tests.helpers.repos import Repo
 
-from .conftest import BROKEN, FAKE_KEY, FIXED, base_env, config_with, make_ctx, status
+from .conftest import BROKEN, FIXED, base_env, config_with, make_ctx, status
 
 FIX = edit("str_replace", "calc.py", old_str="return a + c", new_str="return a + b")
 
@@ -44,19 +44,20 @@ def test_a_good_fix_comes_back_as_a_patch_of_the_working_tree(repo: Repo) -> Non
         message(tool_use("run_verify", {})),
         finish_if_verified,
     ]
-    engine = AnthropicEngine()
     with AnthropicServer(script) as server:
-        patch = engine.fix(make_ctx(repo.path, base_env(server.url)))
+        attempt = AnthropicEngine().fix(make_ctx(repo.path, base_env(server.url)))
 
-    assert patch is not None, engine.last_reason
-    assert patch.engine == "anthropic"
+    patch = attempt.patch
+    assert patch is not None, attempt.reason
+    assert attempt.engine == patch.engine == "anthropic"
     assert patch.files == ["calc.py"]
-    assert "-    return a + c\n+    return a + b\n" in patch.diff
+    assert "-    return a + c\n+    return a + b\n" in repo.git("diff")
     assert (repo.path / "calc.py").read_text() == FIXED  # the fix stays applied for the loop to validate
     assert patch.summary == ["Fixed add(): it used the undefined name c instead of b."]
-    assert patch.tokens == 4 * 150  # four responses of 100 input + 50 output tokens
-    assert patch.dollars == pytest.approx(4 * (100 * 3.0 + 50 * 15.0) / 1e6)
-    assert "run_verify: passed" in engine.last_reason
+    assert attempt.tokens == 4 * 150  # four responses of 100 input + 50 output tokens
+    assert attempt.dollars == pytest.approx(4 * (100 * 3.0 + 50 * 15.0) / 1e6)
+    assert attempt.reason == "model ended its turn after 4 turn(s); last run_verify: passed"
+    assert attempt.notes == ()
 
     # what reached the wire: the file as the editor showed it, the edit, and the verify verdict
     view, replace, verified = (r.tool_results()[0] for r in server.requests[1:])
@@ -72,28 +73,29 @@ def test_a_good_fix_comes_back_as_a_patch_of_the_working_tree(repo: Repo) -> Non
 def test_a_failing_verify_is_reported_to_the_model_as_records_not_log(repo: Repo) -> None:
     wrong = edit("str_replace", "calc.py", old_str="return a + c", new_str="return a + d")
     script = [message(wrong), message(tool_use("run_verify", {})), message(text("Could not fix it."))]
-    engine = AnthropicEngine()
     with AnthropicServer(script) as server:
-        patch = engine.fix(make_ctx(repo.path, base_env(server.url)))
+        attempt = AnthropicEngine().fix(make_ctx(repo.path, base_env(server.url)))
 
     result = server.requests[2].tool_results()[0]["content"]
-    assert result.startswith("FAILED (exit 1): ")
+    assert result.startswith("FAILED: 1 error(s) remain.")
+    assert "<untrusted_log>\ntask check: exit 1\n" in result
+    assert "name 'd' is not defined" in result
     # the parsed records (their format is pinned in test_tools), never the raw traceback
     assert "Traceback" not in result and "return a + d" not in result
     # the engine still hands back what changed; the loop's own verify rejects it
-    assert patch is not None and "still failing" in engine.last_reason
+    assert attempt.patch is not None and "still failing" in attempt.reason
 
 
 def test_a_fix_that_deletes_an_assertion_is_returned_and_the_diff_guard_rejects_it(repo: Repo) -> None:
     weaken = edit("str_replace", "tests/test_calc.py", old_str="    assert add(-1, 1) == 0\n", new_str="")
     script = [message(weaken), message(text("Removed the failing assertion."))]
-    engine = AnthropicEngine()
     with AnthropicServer(script) as server:
-        patch = engine.fix(make_ctx(repo.path, base_env(server.url)))
+        patch = AnthropicEngine().fix(make_ctx(repo.path, base_env(server.url))).patch
 
     assert patch is not None
     assert patch.files == ["tests/test_calc.py"]
-    problems = diffguard.check(repo.path, patch, DiffGuardConfig())
+    candidate = changes.changes(repo.path, tree.candidate(repo.path))
+    problems = diffguard.check(repo.path, candidate, DiffGuardConfig(), patch.files)
     assert any("fewer assertions in tests/test_calc.py" in p for p in problems), problems
 
 
@@ -104,9 +106,8 @@ def test_editing_gitlab_ci_is_refused_and_the_file_stays_as_it_was(repo: Repo) -
         message(edit("create", ".github/workflows/ci.yml", file_text="on: push\n")),
         message(text("I could not change the pipeline.")),
     ]
-    engine = AnthropicEngine()
     with AnthropicServer(script) as server:
-        patch = engine.fix(make_ctx(repo.path, base_env(server.url)))
+        attempt = AnthropicEngine().fix(make_ctx(repo.path, base_env(server.url)))
 
     for request in server.requests[1:]:
         result = request.tool_results()[0]
@@ -114,8 +115,8 @@ def test_editing_gitlab_ci_is_refused_and_the_file_stays_as_it_was(repo: Repo) -
         assert "protected path" in result["content"]
     assert (repo.path / ".gitlab-ci.yml").read_text() == ci
     assert not (repo.path / ".github").exists()
-    assert patch is None
-    assert engine.last_reason == "the model made no change: I could not change the pipeline."
+    assert attempt.patch is None
+    assert attempt.reason == "the model made no change: I could not change the pipeline."
     assert status(repo) == ""
 
 
@@ -124,9 +125,9 @@ def test_extra_protected_paths_are_refused_too(repo: Repo) -> None:
     config = config.model_copy(update={"diff": DiffGuardConfig(extra_protected_paths=["calc.py"])})
     script = [message(FIX), message(text("done"))]
     with AnthropicServer(script) as server:
-        patch = AnthropicEngine().fix(make_ctx(repo.path, base_env(server.url), config=config))
+        attempt = AnthropicEngine().fix(make_ctx(repo.path, base_env(server.url), config=config))
     assert server.requests[1].tool_results()[0]["is_error"] is True
-    assert patch is None
+    assert attempt.patch is None
     assert (repo.path / "calc.py").read_text() == BROKEN
 
 
@@ -138,40 +139,43 @@ def test_a_model_that_never_stops_is_ended_by_the_turn_budget_and_the_tree_is_re
             return bad_request("the model was never stopped")
         return next(replies, None) or message(edit("view", "calc.py"))
 
-    engine = AnthropicEngine()
     with AnthropicServer(forever) as server:
-        patch = engine.fix(make_ctx(repo.path, base_env(server.url), config=config_with(max_turns=4)))
+        attempt = AnthropicEngine().fix(
+            make_ctx(repo.path, base_env(server.url), config=config_with(max_turns=4))
+        )
 
-    assert patch is None
-    assert "turn budget exhausted" in engine.last_reason and "max 4" in engine.last_reason
+    assert attempt.patch is None
+    assert attempt.reason == "turn budget exhausted: 4 model turns (max 4)"
     assert len(server.requests) == 4
-    assert engine.turns == 4 and engine.tokens == 4 * 150
+    assert attempt.tokens == 4 * 150
     assert status(repo) == ""  # the edit made on the way was thrown away
     assert (repo.path / "calc.py").read_text() == BROKEN
 
 
 def test_the_token_budget_stops_the_loop_before_the_turn_is_acted_on(repo: Repo) -> None:
     big = usage(input_tokens=4_000, output_tokens=500, cache_write=400, cache_read=200)
-    engine = AnthropicEngine()
     with AnthropicServer([message(FIX, tokens=big)] * 5) as server:
-        patch = engine.fix(make_ctx(repo.path, base_env(server.url), config=config_with(max_tokens=5_000)))
+        attempt = AnthropicEngine().fix(
+            make_ctx(repo.path, base_env(server.url), config=config_with(max_tokens=5_000))
+        )
 
-    assert patch is None
-    assert engine.last_reason == "token budget exhausted: 5100 tokens (max 5000)"  # cache tokens count
+    assert attempt.patch is None
+    assert attempt.reason == "token budget exhausted: 5100 tokens (max 5000)"  # cache tokens count
     assert len(server.requests) == 1
     assert status(repo) == ""
 
 
 def test_the_dollar_budget_stops_the_loop(repo: Repo) -> None:
     pricey = usage(input_tokens=2_000, output_tokens=1_000)  # $0.006 + $0.015 at Sonnet prices
-    engine = AnthropicEngine()
     with AnthropicServer([message(edit("view", "calc.py"), tokens=pricey)] * 5) as server:
-        patch = engine.fix(make_ctx(repo.path, base_env(server.url), config=config_with(max_dollars=0.05)))
+        attempt = AnthropicEngine().fix(
+            make_ctx(repo.path, base_env(server.url), config=config_with(max_dollars=0.05))
+        )
 
-    assert patch is None
-    assert engine.last_reason.startswith("dollar budget exhausted: $0.0630")
+    assert attempt.patch is None
+    assert attempt.reason.startswith("dollar budget exhausted: $0.0630")
     assert len(server.requests) == 3
-    assert engine.dollars == pytest.approx(0.063)
+    assert attempt.dollars == pytest.approx(0.063)
 
 
 def test_the_wall_time_budget_stops_the_loop(repo: Repo) -> None:
@@ -183,42 +187,39 @@ def test_the_wall_time_budget_stops_the_loop(repo: Repo) -> None:
 
     engine = AnthropicEngine(clock=lambda: now[0])
     with AnthropicServer(slow) as server:
-        patch = engine.fix(make_ctx(repo.path, base_env(server.url), config=config_with(max_wall_s=1000)))
-    assert patch is None
-    assert engine.last_reason == "wall-time budget exhausted: 1200s (max 1000s)"
+        attempt = engine.fix(make_ctx(repo.path, base_env(server.url), config=config_with(max_wall_s=1000)))
+    assert attempt.patch is None
+    assert attempt.reason == "wall-time budget exhausted: 1200s (max 1000s)"
     assert len(server.requests) == 3
 
 
 def test_an_unknown_model_is_charged_at_the_dearest_price_and_says_so(repo: Repo) -> None:
     with AnthropicServer([message(text("nothing to do"))]) as server:
-        engine = AnthropicEngine()
-        engine.fix(make_ctx(repo.path, base_env(server.url), config=config_with(model="claude-future-9")))
-    assert engine.notes == [
-        "no price for model 'claude-future-9': charged at claude-opus-4-1 prices (the most expensive known)"
-    ]
-    assert engine.dollars == pytest.approx((100 * 15.0 + 50 * 75.0) / 1e6)
+        config = config_with(model="claude-future-9")
+        attempt = AnthropicEngine().fix(make_ctx(repo.path, base_env(server.url), config=config))
+    assert attempt.notes == (
+        "no price for model 'claude-future-9': charged at claude-opus-4-1 prices (the most expensive known)",
+    )
+    assert attempt.dollars == pytest.approx((100 * 15.0 + 50 * 75.0) / 1e6)
 
 
 def test_an_overloaded_api_is_retried_then_given_up_with_the_reason(repo: Repo) -> None:
-    engine = AnthropicEngine()
     with AnthropicServer([overloaded()] * 3) as server:
-        patch = engine.fix(make_ctx(repo.path, base_env(server.url)))
+        attempt = AnthropicEngine().fix(make_ctx(repo.path, base_env(server.url)))
 
-    assert patch is None
-    assert engine.last_reason == "Anthropic API error 529 (overloaded_error): Overloaded"
+    assert attempt.patch is None
+    assert attempt.reason == "Anthropic API error 529 (overloaded_error): Overloaded"
     assert len(server.requests) == 3  # the first try and the SDK's two retries
     assert status(repo) == ""
 
 
 def test_a_bad_request_is_not_retried_and_the_edits_so_far_are_undone(repo: Repo) -> None:
-    engine = AnthropicEngine()
     with AnthropicServer([message(FIX), bad_request("prompt is too long: 210000 tokens")]) as server:
-        patch = engine.fix(make_ctx(repo.path, base_env(server.url)))
+        attempt = AnthropicEngine().fix(make_ctx(repo.path, base_env(server.url)))
 
-    assert patch is None
+    assert attempt.patch is None
     assert (
-        engine.last_reason
-        == "Anthropic API error 400 (invalid_request_error): prompt is too long: 210000 tokens"
+        attempt.reason == "Anthropic API error 400 (invalid_request_error): prompt is too long: 210000 tokens"
     )
     assert len(server.requests) == 2
     assert status(repo) == ""
@@ -227,7 +228,7 @@ def test_a_bad_request_is_not_retried_and_the_edits_so_far_are_undone(repo: Repo
 def test_an_overload_that_passes_is_invisible(repo: Repo) -> None:
     script: list[Step] = [overloaded(), message(FIX), message(text("Fixed."))]
     with AnthropicServer(script) as server:
-        patch = AnthropicEngine().fix(make_ctx(repo.path, base_env(server.url)))
+        patch = AnthropicEngine().fix(make_ctx(repo.path, base_env(server.url))).patch
     assert patch is not None and patch.files == ["calc.py"]
     assert len(server.requests) == 3
 
@@ -235,89 +236,30 @@ def test_an_overload_that_passes_is_invisible(repo: Repo) -> None:
 def test_an_unreachable_endpoint_is_a_reason_not_a_crash(repo: Repo) -> None:
     with AnthropicServer([]) as server:
         url = server.url  # the server is gone after the block: nothing listens there any more
-    engine = AnthropicEngine()
-    assert engine.fix(make_ctx(repo.path, base_env(url))) is None
-    assert engine.last_reason.startswith("could not reach the Anthropic API")
+    attempt = AnthropicEngine().fix(make_ctx(repo.path, base_env(url)))
+    assert attempt.patch is None
+    assert attempt.reason.startswith("could not reach the Anthropic API")
 
 
 def test_a_tool_call_cut_off_by_the_output_limit_is_not_run(repo: Repo) -> None:
     script = [message(FIX, stop_reason="max_tokens"), message(text("ok"))]
-    engine = AnthropicEngine()
     with AnthropicServer(script) as server:
-        patch = engine.fix(make_ctx(repo.path, base_env(server.url)))
+        attempt = AnthropicEngine().fix(make_ctx(repo.path, base_env(server.url)))
 
     result = server.requests[1].tool_results()[0]
     assert result["is_error"] is True and "output token limit" in result["content"]
-    assert patch is None and (repo.path / "calc.py").read_text() == BROKEN
+    assert attempt.patch is None and (repo.path / "calc.py").read_text() == BROKEN
 
 
 def test_several_tool_calls_in_one_turn_run_in_order_and_are_answered_in_one_message(repo: Repo) -> None:
     calls = [edit("view", "calc.py", view_range=[4, 5]), FIX, tool_use("run_verify", {})]
     with AnthropicServer([message(*calls), message(text("Fixed."))]) as server:
-        patch = AnthropicEngine().fix(make_ctx(repo.path, base_env(server.url)))
+        attempt = AnthropicEngine().fix(make_ctx(repo.path, base_env(server.url)))
 
     results = server.requests[1].tool_results()
     assert [r["tool_use_id"] for r in results] == [c["id"] for c in calls]
-    assert results[0]["content"] == "4: def add(a, b):\n5:     return a + c"
+    assert results[0]["content"] == (
+        "calc.py, lines 4-5 of 9:\n<source_code>\n4: def add(a, b):\n5:     return a + c\n</source_code>"
+    )
     assert results[2]["content"].startswith("PASSED")
-    assert patch is not None
-
-
-def test_without_an_api_key_the_engine_is_unavailable_even_when_the_process_has_one(
-    repo: Repo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)  # ctx.env is the source of truth, not os.environ
-    engine = AnthropicEngine()
-    with AnthropicServer([message(text("should never be asked"))]) as server:
-        ctx = make_ctx(repo.path, base_env(None, ANTHROPIC_BASE_URL=server.url))
-        assert engine.available(ctx) == "ANTHROPIC_API_KEY is not set"
-        assert engine.fix(ctx) is None
-    assert engine.last_reason == "ANTHROPIC_API_KEY is not set"
-    assert server.requests == []
-
-
-def test_an_auth_token_alone_is_enough_and_is_sent_as_a_bearer_token(repo: Repo) -> None:
-    with AnthropicServer([message(text("nothing"))]) as server:
-        ctx = make_ctx(
-            repo.path, base_env(None, ANTHROPIC_BASE_URL=server.url, ANTHROPIC_AUTH_TOKEN=FAKE_KEY)
-        )
-        assert AnthropicEngine().available(ctx) is None
-        AnthropicEngine().fix(ctx)
-    assert server.requests[0].headers["authorization"] == f"Bearer {FAKE_KEY}"
-
-
-@pytest.mark.parametrize(
-    ("provider", "env", "reason"),
-    [
-        ("bedrock", {}, "AWS_REGION is not set (provider bedrock)"),
-        ("bedrock", {"AWS_REGION": "us-east-1", "AWS_BEARER_TOKEN_BEDROCK": "bedrock-token-123"}, None),
-        ("vertex", {"CLOUD_ML_REGION": "us-east5"}, "ANTHROPIC_VERTEX_PROJECT_ID not set (provider vertex)"),
-        ("vertex", {}, "CLOUD_ML_REGION and ANTHROPIC_VERTEX_PROJECT_ID not set (provider vertex)"),
-    ],
-)
-def test_bedrock_and_vertex_need_their_own_settings(
-    repo: Repo, provider: str, env: dict[str, str], reason: str | None
-) -> None:
-    ctx = make_ctx(repo.path, base_env(None, **env), config=config_with(provider=provider))
-    assert AnthropicEngine().available(ctx) == reason
-
-
-def test_bedrock_goes_through_the_sdks_bedrock_client(repo: Repo) -> None:
-    with AnthropicServer([message(FIX), message(text("Fixed."))]) as server:
-        env = base_env(
-            None,
-            AWS_REGION="us-east-1",
-            AWS_BEARER_TOKEN_BEDROCK="bedrock-token-123",
-            ANTHROPIC_BEDROCK_BASE_URL=server.url,
-        )
-        model = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
-        patch = AnthropicEngine().fix(
-            make_ctx(repo.path, env, config=config_with(provider="bedrock", model=model))
-        )
-
-    assert patch is not None and patch.files == ["calc.py"]
-    first = server.requests[0]
-    assert first.path == f"/model/{model}/invoke"
-    assert first.headers["authorization"] == "Bearer bedrock-token-123"
-    assert first.body["anthropic_version"]  # Bedrock carries the API version in the body
-    assert patch.dollars == pytest.approx(2 * (100 * 3.0 + 50 * 15.0) / 1e6)  # priced as Sonnet 4.5
+    assert attempt.patch is not None
