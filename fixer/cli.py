@@ -17,9 +17,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"selfheal {__version__}")
     sub = parser.add_subparsers(dest="subcommand", metavar="COMMAND")
     add_commands(sub)
+    from .deliver_cmd import add_command as add_deliver
     from .fix_cmd import add_command as add_fix
 
     add_fix(sub)
+    add_deliver(sub)
     demo = sub.add_parser("demo", help="the whole loop on a sample repository, offline, no API key")
     demo.set_defaults(handler=_demo)
     return parser

@@ -1,4 +1,4 @@
-"""`selfheal fix`: load the configuration, pick the platform, run the loop, show and return the outcome."""
+"""`selfheal fix`: settle what must be settled before repository code runs, run the loop, return its exit code."""
 
 from __future__ import annotations
 
@@ -16,29 +16,34 @@ def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--platform", choices=["auto", "local", "buildkite", "gitlab"])
     p.add_argument("--engine", choices=["auto", "rules", "anthropic"])
     p.add_argument("--mode", choices=["push", "branch", "patch"])
-    p.add_argument("--verify", metavar="CMD", help="verify command (default: the failed task's command)")
+    p.add_argument(
+        "--verify", metavar="CMD", help="verify command, or `all` (default: the failed tasks' commands)"
+    )
     p.add_argument("--max-attempts", type=int, metavar="N")
     p.add_argument("--remote", metavar="NAME")
     p.add_argument("--branch", metavar="NAME", help="target branch when the checkout is detached")
-    p.add_argument("--dry-run", action="store_true", help="guard and classify only; change nothing")
+    p.add_argument(
+        "--dry-run", action="store_true", help="print the configuration, guard and classify; change nothing"
+    )
     p.add_argument("--outcome", metavar="FILE", help="outcome.json path (default .selfheal/outcome.json)")
-    p.add_argument("--config", metavar="FILE", help="config file (default .selfheal.yml at the repo root)")
+    p.add_argument(
+        "--config", metavar="FILE", help="an operator's config file (trusted, like SELFHEAL_* variables)"
+    )
     p.add_argument("--repo", metavar="DIR", default=".", help="repository (default: current directory)")
     p.set_defaults(handler=fix)
 
 
-def fix(args: argparse.Namespace) -> int:
-    # imported here: `selfheal run` builds this parser too, and must not pay for the fixer
-    from . import config as config_mod
-    from . import git, loop, platforms
-    from .outcome import EXIT_INTERNAL
+def repository(path: str) -> Path:
+    from . import git
 
-    repo_arg = Path(args.repo).resolve()
-    top = git.git(repo_arg, "rev-parse", "--show-toplevel", check=False).strip()
+    top = git.git(Path(path).resolve(), "rev-parse", "--show-toplevel", check=False).strip()
     if not top:
-        raise UsageError(f"{repo_arg} is not a git repository")
-    repo = Path(top)
-    overrides = {
+        raise UsageError(f"{Path(path).resolve()} is not a git repository")
+    return Path(top)
+
+
+def flags(args: argparse.Namespace) -> dict[str, object]:
+    given = {
         "platform": args.platform,
         "engine": args.engine,
         "mode": args.mode,
@@ -47,23 +52,50 @@ def fix(args: argparse.Namespace) -> int:
         "remote": args.remote,
         "branch": args.branch,
     }
-    cfg = config_mod.load(repo, os.environ, overrides, path=args.config)
-    platform = platforms.get(platforms.detect(cfg.platform, os.environ))
-    job = loop.Run(
-        repo=repo,
-        config=cfg,
-        platform=platform,
-        env=dict(os.environ),
-        report_paths=args.reports,
-        outcome_path=args.outcome or str(repo / ".selfheal" / "outcome.json"),
-        dry_run=args.dry_run,
-    )
-    try:
-        outcome = loop.run(job)
-    except UsageError:
-        raise
-    except Exception as exc:
-        sys.stderr.write(f"selfheal: internal error: {type(exc).__name__}: {exc}\n")
-        return EXIT_INTERNAL
-    platform.publish(outcome, platform.facts(repo, os.environ, cfg.branch))
-    return outcome.exit_code
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def fix(args: argparse.Namespace) -> int:
+    # imported here: `selfheal run` builds this parser too, and must not pay for the fixer
+    from . import git, loop, sandbox, start
+    from .config import describe
+    from .outcome import Outcome, finish, render_text
+    from .progress import Progress
+
+    repo = repository(args.repo)
+    for given in args.reports:  # a typo must not pass for "nothing failed"
+        if not Path(given).exists():
+            raise UsageError(f"--reports {given}: no such file or folder")
+    env = dict(os.environ)
+    sandbox.harden_self()  # before any child exists: none can read our environment through /proc
+    outcome_path = args.outcome or str(repo / ".selfheal" / "outcome.json")
+    progress = Progress()
+    with git.session(env, repo):
+        try:
+            begun = start.begin(repo, env, flags(args), Path(args.config) if args.config else None)
+        except (git.GitError, OSError) as exc:
+            failed = Outcome(
+                outcome="escalated", reason=f"selfheal could not start: {exc}", internal_error=True
+            )
+            return finish(
+                failed, outcome_path, lambda o: print(render_text(o), end="", file=sys.stderr)
+            ).exit_code
+        if args.dry_run:
+            sys.stdout.write(describe(begun.loaded))
+        for note in begun.loaded.notes:
+            progress.line(note)
+        job = loop.Run(
+            repo=repo,
+            config=begun.config,
+            platform=begun.platform,
+            env=env,
+            facts=begun.facts,
+            upstream=begun.upstream,
+            unsafe=begun.unsafe,
+            report_paths=args.reports,
+            outcome_path=outcome_path,
+            dry_run=args.dry_run,
+            progress=progress,
+            notes=list(begun.loaded.notes),
+        )
+        return loop.run(job).exit_code

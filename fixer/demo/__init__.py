@@ -5,7 +5,8 @@
 3. the check under `selfheal run` (red) → `selfheal fix` (commit pushed to origin) → the check again
    on a fresh clone of origin's new head (green);
 4. a second branch with a logic bug in a test, which no rule may touch: a clear escalation (or, with
-   ANTHROPIC_API_KEY set, the model's attempt).
+   ANTHROPIC_API_KEY set, the model's attempt). Its own `.selfheal.yml` asks for test fixes and is told
+   no (a branch may only tighten); the pipeline's SELFHEAL_FIX_TESTS may say yes.
 """
 
 from __future__ import annotations
@@ -60,9 +61,11 @@ def _say(text: str = "") -> None:
     print(text, flush=True)
 
 
-def _timed(cmd: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[str], float]:
+def _timed(
+    cmd: list[str], cwd: Path, extra: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], float]:
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=cwd, env=_env(), capture_output=True, text=True, check=False)
+    proc = subprocess.run(cmd, cwd=cwd, env={**_env(), **(extra or {})}, capture_output=True, text=True, check=False)
     return proc, time.monotonic() - start
 
 
@@ -95,7 +98,8 @@ def break_vat_branch(work: Path) -> None:
     _git(work, "checkout", "--quiet", "-b", "feature/vat-test", "main")
     test = work / "tests" / "test_pricing.py"
     test.write_text(test.read_text().replace("12.0", "12.5"))
-    (work / ".selfheal.yml").write_text("fix_tests: true  # let engines try test failures on this branch\n")
+    # the branch would like test failures fixed; only the CI (or the default branch) may opt in
+    (work / ".selfheal.yml").write_text("fix_tests: true\n")
     _git(work, "add", "-A")
     _git(work, "commit", "--quiet", "-m", "Pricing: test VAT")
     _git(work, "push", "--quiet", "-u", "origin", "feature/vat-test")
@@ -123,9 +127,9 @@ def run_check(work: Path, steps: list[Step], label: str) -> int:
     return proc.returncode
 
 
-def run_fix(work: Path, steps: list[Step], label: str) -> dict[str, object]:
-    _say("   $ selfheal fix")
-    proc, seconds = _timed([*SELFHEAL, "fix", "--platform", "local"], work)
+def run_fix(work: Path, steps: list[Step], label: str, extra: dict[str, str] | None = None) -> dict[str, object]:
+    _say("   $ " + " ".join([*(f"{k}={v}" for k, v in (extra or {}).items()), "selfheal fix"]))
+    proc, seconds = _timed([*SELFHEAL, "fix", "--platform", "local"], work, extra)
     for line in proc.stderr.strip().splitlines():
         _say(f"   {line}")
     outcome_file = work / ".selfheal" / "outcome.json"
@@ -163,7 +167,8 @@ def main() -> int:
         _say("\n4. A logic bug in a test on feature/vat-test: not for a rule to touch")
         break_vat_branch(work)
         run_check(work, steps, "build (feature/vat-test)")
-        second = run_fix(work, steps, "selfheal fix")
+        # the pipeline's own variable opts test failures in: the branch's .selfheal.yml could not
+        second = run_fix(work, steps, "selfheal fix", {"SELFHEAL_FIX_TESTS": "true"})
 
         _say("\nWhat happened")
         width = max(len(s.name) for s in steps)

@@ -1,7 +1,8 @@
 """Engine protocol and the cheapest-first order: deterministic rules, then the Anthropic agent.
 
-An engine edits the working tree of `ctx.repo` and returns a Patch describing what it did, or None when it
-had nothing to offer. It must leave the tree clean when it returns None. It never commits or pushes.
+An engine edits the working tree of `ctx.repo` and returns an Attempt: the Patch describing what it did, or
+none with the reason. It must leave the tree clean when it returns no patch. It never commits or pushes,
+and it runs repository code (formatters, the check) only through `ctx.runner` — sandboxed, without secrets.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from typing import Protocol
 from emitter.report import Record
 
 from ..config import Config
-from ..context import Failure, Patch, VerifyResult
+from ..context import Attempt, Failure, VerifyResult
+from ..paths import FilePolicy
+from ..proc import Runner
+
+
+def _quiet(line: str) -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -23,10 +30,15 @@ class FixContext:
     failure: Failure
     records: list[Record]  # the fixable ones, per classify
     config: Config
-    env: Mapping[str, str]  # the caller's environment (API keys are read from here, never passed to children)
-    child_env: Mapping[str, str]  # stripped of secrets: for every process an engine starts
-    verify: Callable[[], VerifyResult]  # reruns the failed check on the current working tree
+    env: Mapping[
+        str, str
+    ]  # the fixer's own credentials (API keys) for its API clients; never given to children
+    runner: Runner  # runs repository code: sandboxed where the machine allows, stripped environment
+    # Reruns the failed check(s) on the current working tree; the argument caps its time (a model's budget)
+    verify: Callable[[float | None], VerifyResult]
+    files: FilePolicy = field(default_factory=FilePolicy)
     redact: Callable[[str], str] = field(default=lambda text: text)
+    progress: Callable[[str], None] = field(default=_quiet)  # one line for a human watching the job
 
 
 class Engine(Protocol):
@@ -35,7 +47,7 @@ class Engine(Protocol):
     def available(self, ctx: FixContext) -> str | None:
         """None when the engine can run here; else the reason it cannot (shown in the outcome)."""
 
-    def fix(self, ctx: FixContext) -> Patch | None: ...
+    def fix(self, ctx: FixContext) -> Attempt: ...
 
 
 def engines_for(choice: str) -> list[Engine]:

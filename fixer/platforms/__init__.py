@@ -1,7 +1,8 @@
 """Platform protocol: where facts, reports and retries come from, and where the outcome is shown.
 
 One module per platform behind one interface (pre-commit's languages); `local` powers the demo and any
-git remote. Buildkite and GitLab adapters implement the same protocol.
+git remote. Buildkite and GitLab adapters implement the same protocol. Credentials and configuration are
+given to an adapter when it is built, never read from the process environment inside a stage.
 """
 
 from __future__ import annotations
@@ -12,21 +13,25 @@ from typing import Protocol
 
 from ..context import Facts, Failure
 from ..outcome import Outcome
+from ..proc import Runner
 
 
 class Platform(Protocol):
     name: str
 
-    def facts(self, repo: Path, env: Mapping[str, str], branch: str | None) -> Facts: ...
+    def facts(self, repo: Path, env: Mapping[str, str], branch: str | None, remote: str) -> Facts:
+        """What the CI says about the failed build, read once before any repository code runs (the remote
+        URL among it: later pushes go there, whatever the checkout's configuration says by then)."""
 
     def report_paths(self, repo: Path, given: list[str]) -> list[str]:
-        """Where the failed tasks' reports are (downloading artifacts first where the platform has them)."""
+        """Where the build's task reports are (downloading artifacts first where the platform has them)."""
 
-    def retry(self, failure: Failure, child_env: Mapping[str, str]) -> str:
+    def retry(self, repo: Path, failure: Failure, runner: Runner) -> str:
         """Retries the failed job (flaky or infra verdicts); returns a line for the outcome."""
 
-    def publish(self, outcome: Outcome, facts: Facts) -> None:
-        """Shows the outcome to a human: annotation, MR note, or a terminal summary."""
+    def show(self, outcome: Outcome, facts: Facts | None) -> None:
+        """Shows the outcome to a human: annotation, MR note, or a terminal summary. May raise: the caller
+        falls back to stderr."""
 
 
 def detect(choice: str, env: Mapping[str, str]) -> str:

@@ -8,45 +8,31 @@ from pathlib import Path
 
 from .. import git
 from ..context import Facts, Failure
-from ..outcome import Outcome
-from ..proc import run
+from ..outcome import Outcome, render_text
+from ..proc import Runner
 
-ICONS = {"fixed": "✔", "flaky": "↻", "infra_retry": "↻", "escalated": "✖", "skipped": "–"}
+RETRY_TIMEOUT_S = 3600
 
 
 class LocalPlatform:
     name = "local"
 
-    def facts(self, repo: Path, env: Mapping[str, str], branch: str | None) -> Facts:
-        head = git.head(repo)
-        default = git.git(repo, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", check=False)
+    def facts(self, repo: Path, env: Mapping[str, str], branch: str | None, remote: str) -> Facts:
         return Facts(
             platform=self.name,
             branch=branch or git.current_branch(repo),
-            commit=env.get("SELFHEAL_FAILED_COMMIT") or head,
-            default_branch=default.strip().split("/", 1)[-1] or None,
+            commit=env.get("SELFHEAL_FAILED_COMMIT") or git.head(repo),
+            remote_url=git.remote_url(repo, remote),
         )
 
     def report_paths(self, repo: Path, given: list[str]) -> list[str]:
         return given or [str(repo / ".selfheal")]
 
-    def retry(self, failure: Failure, child_env: Mapping[str, str]) -> str:
+    def retry(self, repo: Path, failure: Failure, runner: Runner) -> str:
         if not failure.command:
             return "nothing to rerun: the report has no command"
-        done = run(failure.command, cwd=Path.cwd(), env=dict(child_env), timeout_s=3600)
+        done = runner.run(failure.command, cwd=repo, timeout_s=RETRY_TIMEOUT_S)
         return f"reran {' '.join(failure.command)}: exit {done.exit_code}"
 
-    def publish(self, outcome: Outcome, facts: Facts) -> None:
-        lines = [f"selfheal {ICONS[outcome.outcome]} {outcome.outcome}: {outcome.reason}"]
-        if outcome.commit:
-            lines.append(
-                f"  commit   {outcome.commit[:12]}"
-                + (f" → {outcome.pushed_ref}" if outcome.pushed_ref else "")
-            )
-        if outcome.patch_file:
-            lines.append(f"  patch    {outcome.patch_file}")
-        if outcome.verify:
-            state = "passed" if outcome.verify.ok else "failed"
-            lines.append(f"  verify   {' '.join(outcome.verify.command)} — {state}")
-        lines.extend(f"  · {detail}" for detail in outcome.details[:20])
-        sys.stderr.write("\n".join(lines) + "\n")
+    def show(self, outcome: Outcome, facts: Facts | None) -> None:
+        sys.stderr.write(render_text(outcome))

@@ -1,29 +1,29 @@
 """Rule 3, the diff guard: an engine's change must be small, leave CI config, secrets and dependencies alone,
 hold no binaries and never weaken the tests. Returns one short line per violation.
 
-Everything is read from git (working tree against HEAD, renames detected), not from the engine's diff text,
-so an engine cannot hide a change by describing it differently; the paths in `patch.files` are checked
-against the protected globs as well, even when git does not show them (ignored files).
+It judges `changes.changes(repo, candidate)`: git's tree-to-tree diff of the candidate against HEAD, not the
+engine's account of its work, so nothing can be hidden by describing it differently; the paths an engine
+names (`patch.files`) are checked against the protected globs as well, even when the tree leaves them out
+(ignored files).
 
 Weakened tests are found by counting lines, per file, in the removed and the added halves of the diff:
 fewer assertion lines, fewer test definitions, or more skip markers after the patch is a violation. In
 test files, an assertion rewritten so that only its literals differ (`== 3` became `== 4`) is a changed
 expected value, also rejected; formatting (spaces, quote style) and renames within an assertion
-(`assertEquals` → `assertEqual`, `== None` → `is None`) pass. An expected value on a continuation line of
-the assertion, or an assertion weakened by other means (`assert x == 3` → `assert x`), is only covered by
-the counts.
+(`assertEquals` → `assertEqual`, `== None` → `is None`) pass. These counts are the second line of defence:
+the first is `judge.py`, which keeps every model-made change to a test, its data or its configuration
+from being pushed at all. Size caps count bytes as well as lines, so one enormous line cannot pass as one.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
-from .. import git
 from ..config import DiffGuardConfig
-from ..context import Patch
+from ..context import Change
+from ..paths import matched_by
 
 PY = (".py", ".pyi")
 JS = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts")
@@ -109,147 +109,15 @@ _SKIPS, _ASSERTS, _DEFS = _compile(SKIP_MARKERS), _compile(ASSERTIONS), _compile
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _NUMBER = re.compile(r"(?<![\w)\].])-?\d[\w.]*")
 _CONSTANT = re.compile(r"\b(True|False|None|true|false|nil|null|undefined)\b")
-_HUNK = re.compile(r"@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
-
-
-@dataclass
-class _Lines:
-    removed: list[str] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
-
-
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A protected-path glob as a regex to fullmatch against repo-relative POSIX paths.
-
-    gitignore-like: `**/` any depth, `/**` everything below, `*` and `?` within one segment, `[a-z]`/`[!x]`
-    classes. A pattern without a slash (but a trailing one) matches the name at any depth (`.env` protects
-    `api/.env`); one with a slash is anchored at the root (`.github/workflows/**` does not match
-    `vendor/x/.github/workflows/ci.yml`, which GitHub never reads); a pattern naming a directory covers
-    what is inside. No `!` negation, so extra patterns only protect more. Case-sensitive, as git is.
-    """
-    pat = pattern.strip()
-    anchored = "/" in pat.rstrip("/")
-    pat = pat.strip("/")
-    out, i = [], 0
-    while i < len(pat):
-        if pat.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pat.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pat[i] in "*?":
-            out.append("[^/]*" if pat[i] == "*" else "[^/]")
-            i += 1
-        elif pat[i] == "[" and "]" in pat[i + 2 :]:
-            end = pat.index("]", i + 2)
-            body = pat[i + 1 : end].replace("\\", "\\\\")
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(pat[i]))
-            i += 1
-    return re.compile(("" if anchored else "(?:.*/)?") + "".join(out) + "(?:/.*)?", re.DOTALL)
-
-
-def protected_by(path: str, patterns: list[str]) -> str | None:
-    """The first pattern that protects `path`, or None."""
-    for pattern in patterns:
-        if pattern.strip() and glob_regex(pattern).fullmatch(path):
-            return pattern
-    return None
 
 
 def is_test_file(path: str) -> bool:
     return bool(_TEST_PATH.search(path))
 
 
-def _count(lines: list[str], table: _Table, path: str) -> int:
+def _count(lines: Sequence[str], table: _Table, path: str) -> int:
     rules = [rx for rx, suffixes in table if not suffixes or path.endswith(suffixes)]
     return sum(1 for line in lines if any(rx.search(line) for rx in rules))
-
-
-def _decode(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace")
-
-
-def _unquote(name: str) -> str:
-    """git C-quotes unusual paths ("a\\"b", octal bytes): the same escapes as Python's escape codec."""
-    if len(name) >= 2 and name[0] == name[-1] == '"':
-        return _decode(codecs.escape_decode(name[1:-1].encode("utf-8", "surrogateescape"))[0])
-    return name
-
-
-def _header_path(text: str, prefix: str) -> str | None:
-    name = _unquote(text.rstrip("\t"))  # git ends a name holding spaces with a tab
-    return None if name == "/dev/null" else name.removeprefix(prefix)
-
-
-def _diff(repo: Path, *args: str) -> bytes:
-    # Explicit prefixes and switches: the user's diff.noprefix, mnemonicPrefix, relative, external, textconv
-    # and renames settings would otherwise change what is parsed here.
-    switches = ("-M", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative")
-    prefixes = ("--src-prefix=a/", "--dst-prefix=b/")
-    return git.output_bytes(repo, "-c", "core.quotePath=off", "diff", "HEAD", *switches, *prefixes, *args)
-
-
-def _lines_by_file(repo: Path) -> dict[str, _Lines]:
-    """Removed and added lines per file (the new path for renames, the old one for deletions)."""
-    files: dict[str, _Lines] = {}
-    old: str | None = None
-    current: _Lines | None = None
-    rows = _decode(_diff(repo, "-U0")).split("\n")
-    i = 0
-    while i < len(rows):
-        row = rows[i]
-        i += 1
-        if row.startswith("diff --git "):
-            old, current = None, None
-        elif row.startswith("--- "):
-            old = _header_path(row[4:], "a/")
-        elif row.startswith("+++ "):
-            current = files.setdefault(_header_path(row[4:], "b/") or old or "", _Lines())
-        elif current is not None and (hunk := _HUNK.match(row)):
-            # the hunk header says how many lines follow: consume exactly those, so a removed line that
-            # reads "-- a/x" can never pass for a file header
-            todo = {"-": int(hunk[1] or 1), "+": int(hunk[2] or 1)}
-            while i < len(rows) and (todo["-"] or todo["+"]):
-                body, i = rows[i], i + 1
-                if body[:1] in todo and todo[body[:1]]:
-                    todo[body[:1]] -= 1
-                    (current.removed if body[0] == "-" else current.added).append(body[1:])
-                elif not body.startswith("\\"):  # "\ No newline at end of file" sits between the lines
-                    break
-    return files
-
-
-def _changes(repo: Path) -> tuple[list[tuple[str, list[str]]], dict[str, tuple[int, int] | None]]:
-    """[(status letter, paths)] from --name-status, and {path: (added, deleted) or None if binary}."""
-    fields = _decode(_diff(repo, "--name-status", "-z")).split("\0")
-    status: list[tuple[str, list[str]]] = []
-    i = 0
-    while i < len(fields) and fields[i]:
-        letter = fields[i][0]
-        width = 2 if letter in "RC" else 1
-        status.append((letter, fields[i + 1 : i + 1 + width]))
-        i += 1 + width
-    counts: dict[str, tuple[int, int] | None] = {}
-    fields = _decode(_diff(repo, "--numstat", "-z")).split("\0")
-    i = 0
-    while i < len(fields) and fields[i]:
-        added, deleted, path = fields[i].split("\t", 2)
-        if not path:  # a rename: the two paths follow as fields of their own
-            path, i = fields[i + 2], i + 2
-        counts[path] = None if added == "-" else (int(added), int(deleted))
-        i += 1
-    return status, counts
-
-
-def _include_untracked(repo: Path) -> None:
-    """New files join the diff as intent-to-add, as git.diff_text does, so nothing new goes unchecked."""
-    found = _decode(git.output_bytes(repo, "ls-files", "--others", "--exclude-standard", "-z")).split("\0")
-    if any(found):
-        git.git(repo, "--literal-pathspecs", "add", "--intent-to-add", "--", *[f for f in found if f])
 
 
 def _has_nul(path: Path) -> bool:
@@ -263,8 +131,9 @@ def _has_nul(path: Path) -> bool:
         return False
 
 
-def _literals_changed(lines: _Lines, path: str) -> list[str]:
+def _literals_changed(change: Change) -> list[str]:
     """Assertions whose only difference after the patch is a literal: the expected value was edited."""
+    path = change.path
 
     def norm(line: str) -> str:
         # spaces only count between two words (`is True`), not around operators or brackets (`x==1`)
@@ -273,8 +142,8 @@ def _literals_changed(lines: _Lines, path: str) -> list[str]:
     def mask(line: str) -> str:
         return _CONSTANT.sub("K", _NUMBER.sub("0", _STRING.sub('""', norm(line))))
 
-    removed = [x for x in lines.removed if _count([x], _ASSERTS, path)]
-    added = [x for x in lines.added if _count([x], _ASSERTS, path)]
+    removed = [x for x in change.removed if _count([x], _ASSERTS, path)]
+    added = [x for x in change.added if _count([x], _ASSERTS, path)]
     for line in list(removed):  # unchanged assertions (moved, or only reformatted) cancel out
         same = next((a for a in added if norm(a) == norm(line)), None)
         if same is not None:
@@ -290,43 +159,59 @@ def _literals_changed(lines: _Lines, path: str) -> list[str]:
     return problems
 
 
-def check(repo: Path, patch: Patch, config: DiffGuardConfig) -> list[str]:
-    """Every violation of rule 3 in the working tree's changes against HEAD; [] when the patch may go on."""
-    _include_untracked(repo)
-    status, counts = _changes(repo)
-    problems: list[str] = []
-
-    patterns = [*config.protected_paths, *config.extra_protected_paths]
-    touched = [p for _, paths in status for p in paths]
-    for path in dict.fromkeys([*touched, *patch.files]):
-        pattern = protected_by(path, patterns)
-        if pattern:
-            problems.append(f"protected path changed: {path} (matches {pattern})")
-
-    lines = sum(sum(c) for c in counts.values() if c)
+def _size(changes: Sequence[Change], config: DiffGuardConfig) -> list[str]:
+    problems = []
+    lines = sum(len(c.added) + len(c.removed) for c in changes)
+    size = sum(c.added_bytes + c.removed_bytes for c in changes)
     if lines > config.max_changed_lines:
         problems.append(f"too many changed lines: {lines} (max {config.max_changed_lines})")
-    if len(status) > config.max_changed_files:
-        problems.append(f"too many changed files: {len(status)} (max {config.max_changed_files})")
+    if size > config.max_changed_bytes:
+        problems.append(f"too many changed bytes: {size} (max {config.max_changed_bytes})")
+    if len(changes) > config.max_changed_files:
+        problems.append(f"too many changed files: {len(changes)} (max {config.max_changed_files})")
+    return problems
 
-    for letter, paths in status:
-        if letter != "D" and (counts.get(paths[-1], (0, 0)) is None or _has_nul(repo / paths[-1])):
-            problems.append(f"binary file: {paths[-1]}")
-        if letter == "D" and is_test_file(paths[0]):
-            problems.append(f"test file deleted: {paths[0]}")
-        if letter == "R" and (is_test_file(paths[0]) or is_test_file(paths[1])):
-            problems.append(f"test file renamed: {paths[0]} -> {paths[1]}")
 
-    for path, changed in _lines_by_file(repo).items():
-        for rule in _SKIPS:
-            if _count(changed.added, (rule,), path) > _count(changed.removed, (rule,), path):
-                line = next(x for x in changed.added if rule[0].search(x))
-                problems.append(f"skip marker added in {path}: {line.strip()[:80]}")
-                break  # one line per file is enough to reject it
-        for table, what in ((_ASSERTS, "assertion"), (_DEFS, "test definition")):
-            before, after = _count(changed.removed, table, path), _count(changed.added, table, path)
-            if after < before:
-                problems.append(f"fewer {what}s in {path}: {before} removed, {after} added")
-        if is_test_file(path):
-            problems.extend(_literals_changed(changed, path))
+def _weakened(change: Change) -> list[str]:
+    path, problems = change.path, []
+    for rule in _SKIPS:
+        if _count(change.added, (rule,), path) > _count(change.removed, (rule,), path):
+            line = next(x for x in change.added if rule[0].search(x))
+            problems.append(f"skip marker added in {path}: {line.strip()[:80]}")
+            break  # one line per file is enough to reject it
+    for table, what in ((_ASSERTS, "assertion"), (_DEFS, "test definition")):
+        before, after = _count(change.removed, table, path), _count(change.added, table, path)
+        if after < before:
+            problems.append(f"fewer {what}s in {path}: {before} removed, {after} added")
+    if is_test_file(path):
+        problems.extend(_literals_changed(change))
+    return problems
+
+
+def check(
+    repo: Path, changes: Sequence[Change], config: DiffGuardConfig, named: Sequence[str] = ()
+) -> list[str]:
+    """Every violation of rule 3 in `changes`; [] when the candidate may go on to verify.
+
+    `named` are the paths the engine says it touched: checked against the protected globs too."""
+    problems: list[str] = []
+    patterns = [*config.protected_paths, *config.extra_protected_paths]
+    touched = [p for c in changes for p in (c.old_path, c.path) if p]
+    for path in dict.fromkeys([*touched, *named]):
+        pattern = matched_by(path, patterns)
+        if pattern:
+            problems.append(f"protected path changed: {path} (matches {pattern})")
+    problems += _size(changes, config)
+    for change in changes:
+        if change.status != "D" and (change.binary or _has_nul(repo / change.path)):
+            problems.append(f"binary file: {change.path}")
+        if change.status == "D" and is_test_file(change.path):
+            problems.append(f"test file deleted: {change.path}")
+        if (
+            change.status == "R"
+            and change.old_path
+            and (is_test_file(change.old_path) or is_test_file(change.path))
+        ):
+            problems.append(f"test file renamed: {change.old_path} -> {change.path}")
+        problems += _weakened(change)
     return problems

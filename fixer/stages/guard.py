@@ -1,23 +1,23 @@
 """Rule 1 before any work: is this branch ours to fix, here and now?
 
 Refuses (outcome `skipped`, with a short reason) tag builds, detached heads with no target branch,
-protected branches, fork pull/merge requests, a checkout that is not the failed commit, and a remote
-branch that has moved since the failed build: whoever pushed started a newer build, and that build owns
-the branch now. The push stage checks the last point again, atomically, at the wire.
+protected branches, fork pull/merge requests, a checkout that is not the failed commit or holds changes of
+its own, and a remote branch that has moved since the failed build: whoever pushed started a newer build,
+and that build owns the branch now. The push stage checks the last point again, atomically, at the wire;
+patch mode pushes nothing and needs no remote. The checkout's cleanliness is judged on the tree a commit
+would take (`tree.candidate`), not on the index, whose flags repository code can set to hide a change.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from emitter.redact import Redactor
-
 from .. import git
 from ..config import Config
 from ..context import Facts, Stop
+from . import tree
 
 
 def target_branch(facts: Facts, config: Config, repo: Path) -> str | None:
@@ -35,9 +35,7 @@ def protected_by(branch: str, facts: Facts, config: Config) -> str | None:
     return None
 
 
-def check(
-    facts: Facts, config: Config, repo: Path, redact: Callable[[str], str] | None = None
-) -> Stop | None:
+def check(facts: Facts, config: Config, repo: Path, redact: Callable[[str], str]) -> Stop | None:
     """None when the fix loop may go on; else the Stop that ends the run as `skipped`."""
     if facts.tag:
         return Stop("skipped", f"tag build ({facts.tag}): only branches are fixed")
@@ -59,28 +57,32 @@ def check(
     if head != failed:
         at = git.short(head) if head else "no commit"
         return Stop("skipped", f"checkout is at {at}, not the failed commit {git.short(failed)}")
-    if git.git(repo, "status", "--porcelain", "--untracked-files=no").strip():
+    if tree.candidate(repo) != git.git(repo, "rev-parse", f"{failed}^{{tree}}").strip():
         # the fix would be mixed with someone's uncommitted work, and undoing a failed fix would lose it
         return Stop("skipped", "the checkout has uncommitted changes")
-    return _remote_unmoved(repo, config.remote, branch, failed, redact)
+    if config.mode == "patch":
+        return None  # nothing is pushed: where the remote is now does not matter
+    return _remote_unmoved(repo, facts.remote_url, branch, failed, redact)
 
 
 def _remote_unmoved(
-    repo: Path, remote: str, branch: str, failed: str, redact: Callable[[str], str] | None
+    repo: Path, url: str | None, branch: str, failed: str, redact: Callable[[str], str]
 ) -> Stop | None:
-    env = {**os.environ, **git.NO_PROMPT}
+    if not url:
+        return Stop("skipped", f"no remote to push {branch} to (configure one, or use --mode patch)")
     try:
-        now = git.remote_branch_head(repo, remote, branch, env=env)
+        now = git.remote_branch_head(repo, url, branch)
     except git.GitError as exc:
         # The remote's address may carry a token (https://user:token@host/…): never show stderr unredacted.
-        clean = (redact or Redactor.from_env(env).redact)(git.error_line(exc.stderr))
-        return Stop("skipped", f"cannot read branch {branch} from {remote}: {clean}")
+        return Stop(
+            "skipped", f"cannot read branch {branch} from the remote: {redact(git.error_line(exc.stderr))}"
+        )
     if now is None:
-        return Stop("skipped", f"branch {branch} no longer exists on {remote}")
+        return Stop("skipped", f"branch {branch} no longer exists on the remote")
     if now != failed:
         return Stop(
             "skipped",
-            f"{remote}/{branch} moved on to {git.short(now)} since the failed build "
+            f"the remote's {branch} moved on to {git.short(now)} since the failed build "
             f"({git.short(failed)}): a newer build owns it",
         )
     return None

@@ -1,31 +1,29 @@
-"""Rule 1 at the wire: publish the fix without ever overwriting someone else's work.
+"""Rule 1 at the wire: deliver the fix without ever overwriting someone else's work.
 
-Every push carries an explicit lease (`--force-with-lease=<ref>:<expected>`): the remote updates the ref
-only if it still points where the failed build saw it (or, for a new review branch, does not exist yet).
-The lease is checked by the remote against its own ref, so a push that lands between our guard and our
-push still loses. There is no plain `--force` and no `+refspec` anywhere in this module; a refused lease
-is a skip, because a newer build owns the branch now.
+Every push goes to the URL resolved before any repository code ran (never to a remote name, whose URL the
+checkout's configuration can rewrite) and carries an explicit lease (`--force-with-lease=<ref>:<expected>`):
+the remote updates the ref only if it still points where the failed build saw it (or, for a new review
+branch, does not exist yet). There is no plain `--force` and no `+refspec` anywhere in this module; a
+refused lease is a skip, because a newer build owns the branch now. Patch mode writes a file and pushes
+nothing.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from emitter.redact import Redactor
-
 from .. import git
-from ..config import Config
 from ..context import Stop
+from ..safe_write import write_file
 
 DEFAULT_PATCH = Path(".selfheal") / "fix.patch"
 
 
 @dataclass(frozen=True)
 class Published:
-    pushed_ref: str | None  # e.g. origin:refs/heads/feature/x; None in patch mode
+    pushed_ref: str | None  # e.g. refs/heads/feature/x; None in patch mode
     patch_file: str | None = None
 
 
@@ -33,32 +31,27 @@ def review_branch(branch: str, failed_sha: str) -> str:
     return f"selfheal/{branch}-{git.short(failed_sha)}"
 
 
-def _push_env() -> dict[str, str]:
-    # The full environment: credential helpers and askpass programs the CI set up are how we authenticate.
-    return {**os.environ, **git.NO_PROMPT}
-
-
-def _lease_push(
-    repo: Path, remote: str, ref: str, expected: str, redact: Callable[[str], str], moved: str
+def lease_push(
+    repo: Path, url: str, sha: str, ref: str, expected: str, redact: Callable[[str], str], moved: str
 ) -> Published | Stop:
-    """Pushes HEAD to `ref` iff the remote's `ref` is `expected` ("" = must not exist)."""
+    """Pushes `sha` to `ref` at `url` iff the remote's `ref` is `expected` ("" = must not exist)."""
     args = [
         "push",
         "--porcelain",
-        "--no-verify",  # no pre-push hook: it would run with our tokens in its env
+        "--no-verify",
         f"--force-with-lease={ref}:{expected}",
         "--end-of-options",
-        remote,
-        f"HEAD:{ref}",
+        url,
+        f"{sha}:{ref}",
     ]
-    out = git.run(repo, *args, env=_push_env())
+    out = git.run(repo, *args, network=True)
     if out.code == 0:
-        return Published(pushed_ref=f"{remote}:{ref}")
+        return Published(pushed_ref=ref)
     status = _ref_status(out.stdout, ref)
     if "stale info" in status or ("[rejected]" in status and "fetch first" in status):
         return Stop("skipped", moved)
     detail = status or git.error_line(out.stderr)
-    return Stop("escalated", f"push to {remote} failed: {redact(detail)}")
+    return Stop("escalated", f"push failed: {redact(detail)}")
 
 
 def _ref_status(porcelain: str, ref: str) -> str:
@@ -70,43 +63,45 @@ def _ref_status(porcelain: str, ref: str) -> str:
     return ""
 
 
+def write_patch(repo: Path, sha: str, target: Path) -> Published:
+    """The commit as a mail-formatted patch (`git am`/`git apply` read it; `selfheal deliver` too)."""
+    write_file(target, git.output_bytes(repo, "format-patch", "-1", "--stdout", "--no-signature", sha))
+    return Published(pushed_ref=None, patch_file=str(target))
+
+
 def publish(
     repo: Path,
-    mode: str,
-    remote: str,
+    where: str,
+    url: str | None,
     branch: str,
     failed_sha: str,
-    config: Config,
-    patch_path: Path | str | None = None,
-    redact: Callable[[str], str] | None = None,
+    sha: str,
+    patch_path: Path,
+    redact: Callable[[str], str],
 ) -> Published | Stop:
-    """push: HEAD to the failing branch; branch: HEAD to a new selfheal/ branch; patch: a file, no push."""
-    if redact is None:
-        redact = Redactor.from_env(os.environ).redact
-    if mode == "patch":
-        target = Path(patch_path) if patch_path else DEFAULT_PATCH
-        target = target if target.is_absolute() else Path(repo) / target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(git.output_bytes(repo, "format-patch", "-1", "--stdout", "HEAD"))
-        return Published(pushed_ref=None, patch_file=str(target))
-    if mode == "push":
-        return _lease_push(
+    """where = push: to the failing branch; review: to a new selfheal/ branch; patch: a file, no push."""
+    if where == "patch":
+        return write_patch(repo, sha, patch_path)
+    if not url:
+        return Stop("escalated", "no remote URL to push to")
+    if where == "push":
+        return lease_push(
             repo,
-            remote,
+            url,
+            sha,
             f"refs/heads/{branch}",
             failed_sha,
             redact,
-            f"the branch moved on: {remote}/{branch} is no longer at the failed commit "
+            f"the branch moved on: {branch} is no longer at the failed commit "
             f"{git.short(failed_sha)}, so a newer build owns it; nothing pushed",
         )
-    if mode == "branch":
-        new = review_branch(branch, failed_sha)
-        return _lease_push(
-            repo,
-            remote,
-            f"refs/heads/{new}",
-            "",
-            redact,
-            f"{remote} already has {new}: a fix for this build was proposed before; nothing pushed",
-        )
-    raise ValueError(f"unknown mode {mode!r}")
+    new = review_branch(branch, failed_sha)
+    return lease_push(
+        repo,
+        url,
+        sha,
+        f"refs/heads/{new}",
+        "",
+        redact,
+        f"the remote already has {new}: a fix for this build was proposed before; nothing pushed",
+    )

@@ -12,7 +12,6 @@ being fixed) is not judged here; verify judges it.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ import yaml
 
 from .. import git
 
+SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 # (line, "Kind: message") for a broken file, None for a good one
 Checker = Callable[[str, bytes], "tuple[int | None, str] | None"]
 
@@ -81,12 +81,12 @@ else:
 
 
 def _bash(name: str, data: bytes) -> tuple[int | None, str] | None:
-    bash = shutil.which("bash")
+    bash = shutil.which("bash", path=SYSTEM_PATH)  # the system's bash: never one the repository put on PATH
     if bash is None:
         return None
-    # `bash -n` parses without running anything; the child still gets no secrets from our environment.
+    # `bash -n` parses without running anything; the child gets no environment of ours at all.
     # The script comes on stdin so the HEAD version needs no file; /dev/stdin keeps the line numbers.
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
+    env = {"PATH": SYSTEM_PATH, "LC_ALL": "C"}
     try:
         done = subprocess.run(
             [bash, "-n", "/dev/stdin"], input=data, capture_output=True, env=env, timeout=30

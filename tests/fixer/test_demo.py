@@ -22,7 +22,7 @@ def test_demo_fixes_what_rules_can_and_escalates_the_logic_bug() -> None:
     out = proc.stdout
     assert proc.returncode == 0, out + proc.stderr
     assert "✖ red: exit 1" in out
-    assert "selfheal ✔ fixed" in out and "origin:refs/heads/feature/parcel-sizes" in out
+    assert "selfheal ✔ fixed" in out and "→ refs/heads/feature/parcel-sizes" in out
     assert "shop/geometry.py: import math (NameError)" in out
     assert "✔ green: exit 0" in out
     assert "selfheal ✖ escalated" in out and "ANTHROPIC_API_KEY is not set" in out

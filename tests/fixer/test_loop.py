@@ -15,7 +15,7 @@ import pytest
 
 from fixer import git
 from fixer.config import Config
-from fixer.context import Patch
+from fixer.context import Attempt, Patch
 from fixer.engines import FixContext
 from fixer.loop import Run, run
 from fixer.platforms.local import LocalPlatform
@@ -40,16 +40,12 @@ class Edit:
     def available(self, ctx: FixContext) -> str | None:
         return None
 
-    def fix(self, ctx: FixContext) -> Patch | None:
+    def fix(self, ctx: FixContext) -> Attempt:
         for path, text in self.files.items():
             (ctx.repo / path).parent.mkdir(parents=True, exist_ok=True)
             (ctx.repo / path).write_text(text)
-        return Patch(
-            engine=self.name,
-            diff=git.diff_text(ctx.repo),
-            files=git.changed_files(ctx.repo),
-            summary=[self.summary],
-        )
+        patch = Patch(engine=self.name, files=git.changed_files(ctx.repo), summary=[self.summary])
+        return Attempt(self.name, patch)
 
 
 GOOD = Edit("good", {"app.py": "value = 'OK'\n"})
@@ -144,7 +140,7 @@ def test_branch_mode_hands_an_unverified_fix_to_a_human(tmp_path: Path) -> None:
     out = fix(repo, USELESS, mode="branch")
     assert out["outcome"] == "escalated"
     assert repo.origin_head() == before, "the failing branch itself is untouched"
-    ref = str(out["pushed_ref"]).split(":", 1)[1].removeprefix("refs/heads/")
+    ref = str(out["pushed_ref"]).removeprefix("refs/heads/")
     assert ref.startswith("selfheal/") and repo.origin_head(ref) is not None
 
 
@@ -238,7 +234,7 @@ class Broken:
     def available(self, ctx: FixContext) -> str | None:
         return None
 
-    def fix(self, ctx: FixContext) -> Patch | None:
+    def fix(self, ctx: FixContext) -> Attempt:
         raise RuntimeError(f"engine bug near {TOKEN}")
 
 

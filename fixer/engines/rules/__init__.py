@@ -5,7 +5,8 @@ says it can handle; the rule edits the working tree and names the records it fix
 alone stays open for the later rules (a stale SARIF fix can still be fixed by the tool's own fixer).
 
 Invariants the engine enforces whatever a rule does (reports are untrusted data):
-- a rule only reaches files through `repo_file`, which refuses paths outside the repository;
+- a rule only reaches files through `repo_file`, which refuses paths outside the repository, and only
+  files the loop's file policy lets an engine write (no secrets, no protected or git-ignored files);
 - files a rule changed that are not its records' files (a formatter that followed a module into its
   children) are put back, and a rule that fails with an error has its files restored;
 - nothing fixed → every file put back as it was and None, so the tree is clean for the next engine.
@@ -22,16 +23,21 @@ from typing import Protocol
 from emitter.report import Record
 
 from ... import git
-from ...context import Patch
+from ...context import Attempt, Patch
 from .. import FixContext
 
 
 @dataclass(frozen=True)
 class Fixed:
-    """One record a rule fixed, and the line a human reads about it ("a.py: import math (NameError)")."""
+    """One record a rule fixed, and the line a human reads about it ("a.py: import math (NameError)").
+
+    `preserving`: the edit keeps the code's meaning (a formatter, a tool's safe fix, an import the code
+    already uses): such edits may touch test files in push mode; every other edit of a test is handed over.
+    """
 
     record: Record
     summary: str
+    preserving: bool = False
 
 
 class Rule(Protocol):
@@ -171,7 +177,8 @@ class RulesEngine:
     def available(self, ctx: FixContext) -> str | None:
         return None  # no key, no network: rules that find their tool missing just fix nothing
 
-    def fix(self, ctx: FixContext) -> Patch | None:
+    def fix(self, ctx: FixContext) -> Attempt:
+        self.notes = []
         repo = ctx.repo
         snapshot = _Snapshot()
         pending = list(ctx.records)
@@ -179,8 +186,9 @@ class RulesEngine:
         for rule in self.rules:
             group, allowed = [], set()
             for record in pending:
-                path = repo_file(repo, rule.target(record, repo)) if rule.applies(record) else None
-                if path is not None:
+                target = rule.target(record, repo) if rule.applies(record) else None
+                path = repo_file(repo, target)
+                if path is not None and target is not None and ctx.files.write_refusal(target) is None:
                     group.append(record)
                     allowed.add(path)
             if not group:
@@ -207,15 +215,19 @@ class RulesEngine:
         changed = git.changed_files(repo)
         if not fixed or not changed:
             snapshot.restore()
-            return None
+            return Attempt(self.name, None, "no rule applied", tuple(self.notes))
         fingerprints = list(dict.fromkeys(f.record.fingerprint for f in fixed))
-        return Patch(
+        rewritten = {f.record.file for f in fixed if not f.preserving}
+        patch = Patch(
             engine=self.name,
-            diff=git.diff_text(repo),
             files=changed,
             summary=list(dict.fromkeys(f.summary for f in fixed)),  # one line per thing fixed
             fixed_fingerprints=fingerprints,
+            preserving=frozenset(
+                f.record.file for f in fixed if f.record.file and f.record.file not in rewritten
+            ),
         )
+        return Attempt(self.name, patch, f"{len(fixed)} record(s) fixed", tuple(self.notes))
 
     @staticmethod
     def _undo_strays(repo: Path, before: set[str], allowed: set[Path]) -> None:

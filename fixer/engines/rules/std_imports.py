@@ -133,7 +133,9 @@ class StdImports:
                 continue
             write_text(path, new)
             for plan, done in plans.values():
-                fixed += [Fixed(r, f"{rel}: {plan.statement} ({r.rule or r.tool})") for r in done]
+                # an import of a module the line already uses changes nothing but the NameError: a test
+                # file may get it in push mode like a formatter's edit
+                fixed += [Fixed(r, f"{rel}: {plan.statement} ({r.rule or r.tool})", True) for r in done]
         return fixed
 
     @staticmethod

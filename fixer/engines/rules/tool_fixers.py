@@ -22,7 +22,6 @@ from pathlib import Path
 
 from emitter.report import Record
 
-from ...proc import run
 from .. import FixContext
 from . import Fixed, repo_file
 
@@ -37,6 +36,9 @@ class Fixer:
     args: tuple[str, ...]  # before the files
     label: str
     node: bool = False  # the project's node_modules/.bin comes before PATH
+    # keeps the code's meaning (formatters; ruff's safe fixes): may touch tests. eslint runs the
+    # project's own plugins, whose fixes can do anything.
+    preserving: bool = True
 
 
 FIXERS: dict[str, Fixer] = {
@@ -44,7 +46,7 @@ FIXERS: dict[str, Fixer] = {
     "ruff-format": Fixer("ruff", ("format", "--no-cache", "--quiet"), "ruff format"),
     "black": Fixer("black", ("--quiet",), "black"),
     "isort": Fixer("isort", ("--quiet",), "isort"),
-    "eslint": Fixer("eslint", ("--fix",), "eslint --fix", node=True),
+    "eslint": Fixer("eslint", ("--fix",), "eslint --fix", node=True, preserving=False),
     "prettier": Fixer("prettier", ("--write", "--log-level", "warn"), "prettier --write", node=True),
     "gofmt": Fixer("gofmt", ("-w",), "gofmt -w"),
     # `cargo fmt` formats the whole crate; rustfmt on the files keeps to what failed
@@ -131,7 +133,7 @@ class ToolFixers:
     def _run(
         repo: Path, fixer: Fixer, rules: tuple[str, ...], files: dict[str, list[Record]], ctx: FixContext
     ) -> list[Fixed]:
-        program = find_program(fixer, repo, ctx.child_env)
+        program = find_program(fixer, repo, ctx.runner.env)
         paths = {rel: repo_file(repo, rel) for rel in files}
         targets = {rel: p for rel, p in paths.items() if p is not None}
         if program is None or not targets:
@@ -142,7 +144,7 @@ class ToolFixers:
         if fixer.program == "rustfmt":
             argv += _edition(repo, next(iter(targets.values())))
         before = {rel: p.read_bytes() for rel, p in targets.items()}
-        result = run([*argv, *targets], cwd=repo, env=dict(ctx.child_env), timeout_s=TIMEOUT_S)
+        result = ctx.runner.run([*argv, *targets], cwd=repo, timeout_s=TIMEOUT_S)
         if result.timed_out:  # a half-run formatter may have left half-written files
             for rel, p in targets.items():
                 p.write_bytes(before[rel])
@@ -151,7 +153,8 @@ class ToolFixers:
         fixed = []
         for rel, p in targets.items():
             if p.read_bytes() != before[rel]:
-                fixed += [Fixed(r, f"{rel}: {fixer.label}{detail} ({r.rule or r.tool})") for r in files[rel]]
+                summary = f"{rel}: {fixer.label}{detail}"
+                fixed += [Fixed(r, f"{summary} ({r.rule or r.tool})", fixer.preserving) for r in files[rel]]
         return fixed
 
 

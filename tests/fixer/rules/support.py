@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from emitter.report import Record, Report
+from fixer import git
 from fixer.config import Config
 from fixer.context import Failure, Patch, VerifyResult
 from fixer.engines import FixContext
 from fixer.engines.rules import Rule, RulesEngine
+from fixer.paths import FilePolicy
+from fixer.proc import Runner
 from fixer.secrets import child_env
 from tests.helpers.repos import make_repo, run_git
 
@@ -44,21 +47,30 @@ def context(
     records: list[Record],
     env: dict[str, str] | None = None,
     child_env: dict[str, str] | None = None,
+    config: Config | None = None,
 ) -> FixContext:
+    """The context the loop builds: the child environment in a Runner, and its file policy."""
     report = Report(task="check", command=["make", "check"], status="failed", exit_code=1, records=records)
 
-    def verify() -> VerifyResult:
+    def verify(timeout_s: float | None = None) -> VerifyResult:
         return VerifyResult(ok=True, exit_code=0, command=["make", "check"])
 
+    config = config or Config()
     env = env if env is not None else tool_env()
+    files = FilePolicy(
+        protected=(*config.diff.protected_paths, *config.diff.extra_protected_paths),
+        secret=tuple(config.secret_paths),
+        ignored=lambda rel: git.is_ignored(repo, rel),
+    )
     return FixContext(
         repo=repo,
         failure=Failure(report=report, path=".selfheal/check.json"),
         records=records,
-        config=Config(),
+        config=config,
         env=env,
-        child_env=child_env if child_env is not None else env,
+        runner=Runner(child_env if child_env is not None else env),
         verify=verify,
+        files=files,
     )
 
 
@@ -69,7 +81,8 @@ def fix(
     env: dict[str, str] | None = None,
     child_env: dict[str, str] | None = None,
 ) -> Patch | None:
-    return RulesEngine(rules).fix(context(repo, records, env, child_env))
+    """The rules engine's patch, or None when it fixed nothing (then the tree must be clean)."""
+    return RulesEngine(rules).fix(context(repo, records, env, child_env)).patch
 
 
 def status(repo: Path) -> str:
