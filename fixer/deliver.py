@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 from emitter.redact import Redactor
 
@@ -69,7 +70,7 @@ def run(job: Run, patch_file: Path, record_file: Path) -> Outcome:
 
 
 def _run(job: Run, patch_file: Path, record_file: Path, redactor: Redactor) -> Outcome:
-    repo, config = job.repo, job.config
+    repo = job.repo
     known = Known(details=list(job.notes))
     if job.unsafe:
         return known.outcome("escalated", "the checkout's git configuration is unsafe", *job.unsafe)
@@ -80,12 +81,25 @@ def _run(job: Run, patch_file: Path, record_file: Path, redactor: Redactor) -> O
         return known.outcome("skipped", f"nothing to deliver: {exc}")
     if not isinstance(record, dict) or record.get("outcome") != "fixed" or record.get("handed_over"):
         return known.outcome("skipped", "the patch job did not produce a verified fix for this branch")
+    git.exclude_locally(repo, "/.selfheal/")  # the artifacts themselves are no change to the checkout
+    with git.untracked_set_aside(repo):
+        return _deliver(job, raw, record, known, redactor)
+
+
+def _deliver(job: Run, raw: bytes, record: dict[str, Any], known: Known, redactor: Redactor) -> Outcome:
+    repo, config = job.repo, job.config
     results = _verified(record)
     if not results or not all(r.ok for r in results):
         return known.outcome("skipped", "the patch job's outcome does not show a passing verify")
     fingerprints = [str(f) for f in record.get("fingerprints", []) if isinstance(f, str)]
     known.fingerprints = fingerprints
     facts = job.facts or job.platform.facts(repo, job.env, config.branch, config.remote)
+    known.failed_commit = facts.commit
+    made_for = record.get("failed_commit")
+    if not isinstance(made_for, str) or made_for != facts.commit:
+        return known.outcome(
+            "skipped", f"the patch was made for commit {str(made_for)[:12]}, not this build's"
+        )
     stop = guard.check(facts, config, repo, redactor.redact)
     if stop:
         return known.stop(stop)

@@ -34,13 +34,14 @@ def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def deliver(args: argparse.Namespace) -> int:
     from . import deliver as deliver_mod
-    from . import git, loop, sandbox, start
+    from . import git, loop, sandbox, secrets, start
     from .fix_cmd import repository
     from .outcome import Outcome, finish, render_text
     from .progress import Progress
 
     repo = repository(args.repo)
     env = dict(os.environ)
+    secrets.scrub(os.environ)  # the run keeps its copy; nothing later inherits the tokens by accident
     sandbox.harden_self()
     state = repo / ".selfheal"
     patch = Path(args.patch) if args.patch else state / "fix.patch"

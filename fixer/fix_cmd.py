@@ -57,7 +57,7 @@ def flags(args: argparse.Namespace) -> dict[str, object]:
 
 def fix(args: argparse.Namespace) -> int:
     # imported here: `selfheal run` builds this parser too, and must not pay for the fixer
-    from . import git, loop, sandbox, start
+    from . import git, loop, sandbox, secrets, start
     from .config import describe
     from .outcome import Outcome, finish, render_text
     from .progress import Progress
@@ -67,6 +67,7 @@ def fix(args: argparse.Namespace) -> int:
         if not Path(given).exists():
             raise UsageError(f"--reports {given}: no such file or folder")
     env = dict(os.environ)
+    secrets.scrub(os.environ)  # the run keeps its copy; nothing later inherits the tokens by accident
     sandbox.harden_self()  # before any child exists: none can read our environment through /proc
     outcome_path = args.outcome or str(repo / ".selfheal" / "outcome.json")
     progress = Progress()

@@ -63,6 +63,7 @@ class Known:
     tokens: int = 0
     dollars: float = 0.0
     isolation: dict[str, Any] | None = None
+    failed_commit: str | None = None
 
     def outcome(self, name: str, reason: str, *more_details: str, **fields: Any) -> Outcome:
         return Outcome(
@@ -76,6 +77,7 @@ class Known:
             tokens=self.tokens,
             dollars=round(self.dollars, 4),
             isolation=self.isolation,
+            failed_commit=self.failed_commit,
             **fields,
         )
 
@@ -118,6 +120,7 @@ def _run(job: Run, redactor: Redactor) -> Outcome:
     git.exclude_locally(repo, "/.selfheal/")  # reports and outcome.json live in the checkout
     remove_stale(repo / push.DEFAULT_PATCH)  # an earlier run's patch must not pass for this run's
     facts = job.facts or job.platform.facts(repo, job.env, config.branch, config.remote)
+    known.failed_commit = facts.commit
     with _stage(job, "collect") as said:
         found = collect.collect(
             job.platform.report_paths(repo, job.report_paths), required=bool(job.report_paths)

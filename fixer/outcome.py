@@ -75,6 +75,7 @@ class Outcome(BaseModel):
     fingerprints: list[str] = Field(default_factory=list)
     fingerprints_dropped: int = 0
     engine: str | None = None
+    failed_commit: str | None = None  # the commit the run worked on (a patch applies to it, and only to it)
     commit: str | None = None
     pushed_ref: str | None = None
     patch_file: str | None = None

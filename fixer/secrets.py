@@ -11,7 +11,7 @@ systems use to hand credentials to git and ssh.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 
 from emitter.redact import Redactor
 from emitter.redact import is_secret_name as _emitter_is_secret_name
@@ -57,3 +57,12 @@ def child_env(env: Mapping[str, str]) -> dict[str, str]:
             continue
         kept[name] = value
     return kept
+
+
+def scrub(environ: MutableMapping[str, str]) -> None:
+    """Removes secrets from the process environment once the run has its own copy: a library that starts
+    a process without an explicit environment (or reads os.environ) finds nothing to leak. The run's copy
+    still reaches the API clients and network git commands that need it, and nothing else."""
+    kept = child_env(environ)
+    for name in [n for n in environ if n not in kept]:
+        del environ[name]

@@ -65,7 +65,9 @@ def _timed(
     cmd: list[str], cwd: Path, extra: dict[str, str] | None = None
 ) -> tuple[subprocess.CompletedProcess[str], float]:
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=cwd, env={**_env(), **(extra or {})}, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        cmd, cwd=cwd, env={**_env(), **(extra or {})}, capture_output=True, text=True, check=False
+    )
     return proc, time.monotonic() - start
 
 
@@ -127,7 +129,9 @@ def run_check(work: Path, steps: list[Step], label: str) -> int:
     return proc.returncode
 
 
-def run_fix(work: Path, steps: list[Step], label: str, extra: dict[str, str] | None = None) -> dict[str, object]:
+def run_fix(
+    work: Path, steps: list[Step], label: str, extra: dict[str, str] | None = None
+) -> dict[str, object]:
     _say("   $ " + " ".join([*(f"{k}={v}" for k, v in (extra or {}).items()), "selfheal fix"]))
     proc, seconds = _timed([*SELFHEAL, "fix", "--platform", "local"], work, extra)
     for line in proc.stderr.strip().splitlines():

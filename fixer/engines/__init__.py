@@ -50,13 +50,28 @@ class Engine(Protocol):
     def fix(self, ctx: FixContext) -> Attempt: ...
 
 
+class DeferredAnthropic:
+    """The model engine, its SDK imported only when it runs: most runs never get that far."""
+
+    name = "anthropic"
+
+    def available(self, ctx: FixContext) -> str | None:
+        from .anthropic.availability import unavailable
+
+        return unavailable(ctx.config.anthropic, ctx.env)
+
+    def fix(self, ctx: FixContext) -> Attempt:
+        from .anthropic.agent import AnthropicEngine
+
+        return AnthropicEngine().fix(ctx)
+
+
 def engines_for(choice: str) -> list[Engine]:
-    from .anthropic.agent import AnthropicEngine
     from .rules import RulesEngine
 
     order: dict[str, list[Engine]] = {
         "rules": [RulesEngine()],
-        "anthropic": [AnthropicEngine()],
-        "auto": [RulesEngine(), AnthropicEngine()],
+        "anthropic": [DeferredAnthropic()],
+        "auto": [RulesEngine(), DeferredAnthropic()],
     }
     return order[choice]

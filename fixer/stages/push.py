@@ -80,6 +80,8 @@ def publish(
     redact: Callable[[str], str],
 ) -> Published | Stop:
     """where = push: to the failing branch; review: to a new selfheal/ branch; patch: a file, no push."""
+    if where not in ("push", "review", "patch"):
+        raise ValueError(f"unknown delivery {where!r}")
     if where == "patch":
         return write_patch(repo, sha, patch_path)
     if not url:

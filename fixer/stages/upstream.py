@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import git
+from ..config import CONFIG_FILE, MAX_CONFIG_BYTES
 
-CONFIG_FILE = ".selfheal.yml"
-MAX_CONFIG_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)

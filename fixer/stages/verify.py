@@ -220,11 +220,14 @@ def decide(
     if weakened:
         return Decision("reject", "the fix makes the check run fewer tests or skip more", tuple(weakened))
     judge = tuple(f"{f.path}: {f.detail}" for f in findings)
+    unrunnable = tuple(f"{t.name}: cannot rerun: {t.problem}" for t in tasks if t.problem)
+    if unrunnable:  # never run means never verified, in any mode: nothing to hand over either
+        return Decision("reject", "a task of the build cannot be rerun", unrunnable)
     if unverified:
         lines = tuple(
             f"{t.name}: {by_name[t.name].detail if t.name in by_name else 'not rerun'}" for t in unverified
         )
-        red = [t.name for t in unverified if not t.must_pass]
+        red = [t.name for t in unverified if not t.must_pass and t.name in by_name]  # rerun, and failed
         what = f"it turns {', '.join(red)} red" if red else "fix did not verify"
         if config.mode == "push":
             return Decision("reject", what, lines + judge)

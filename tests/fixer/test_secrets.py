@@ -105,3 +105,12 @@ def test_secret_names(name: str) -> None:
 )
 def test_ordinary_names(name: str) -> None:
     assert not is_secret_name(name)
+
+
+def test_scrub_leaves_the_process_environment_without_secrets() -> None:
+    from fixer.secrets import scrub
+
+    environ = {**PLANTED, **KEPT}
+    scrub(environ)
+    assert environ == child_env({**PLANTED, **KEPT})
+    assert not set(PLANTED) & set(environ)

@@ -154,3 +154,42 @@ def test_the_honest_fix_of_the_code_is_pushed(repo: Repo) -> None:
     assert out["outcome"] == "fixed", out
     assert repo.origin_head() == out["commit"]
     assert out["verify"]["tasks"][0]["tests"]["total"] == 2
+
+
+def test_silencing_the_check_itself_is_never_pushed(tmp_path: Path) -> None:
+    """The failed command is `python check.py`: a model that edits check.py edits the judge."""
+    from tests.helpers.loop_repo import failing_repo
+
+    repo = failing_repo(tmp_path)
+    before = repo.origin_head()
+    out = run_model(repo, [replace("check.py", 'if "BUG" in src:', 'if "BUG" in src and False:')])
+    assert repo.origin_head() == before and out["outcome"] == "escalated" and out["handed_over"] is True
+    assert any("check.py" in d and "named by the failed command" in d for d in out["details"]), out["details"]
+
+
+class RenameTestAway:
+    """An engine that moves the failing test out of the runner's sight, as `git mv` would."""
+
+    name = "mover"
+
+    def available(self, ctx: Any) -> str | None:
+        return None
+
+    def fix(self, ctx: Any) -> Any:
+        from fixer import git
+        from fixer.context import Attempt, Patch
+
+        source = ctx.repo / "tests" / "test_calc.py"
+        source.rename(ctx.repo / "tests" / "calc_cases.py")
+        return Attempt(
+            self.name, Patch(engine=self.name, files=git.changed_files(ctx.repo), summary=["moved"])
+        )
+
+
+def test_a_test_renamed_away_is_rejected(repo: Repo) -> None:
+    before = repo.origin_head()
+    out = fix(repo, RenameTestAway(), fix_tests=True)
+    assert repo.origin_head() == before and out["outcome"] == "escalated" and not out.get("handed_over")
+    assert any("test file renamed: tests/test_calc.py -> tests/calc_cases.py" in d for d in out["details"]), (
+        out
+    )

@@ -100,9 +100,11 @@ RULES_APP = "print(math.pi)\n"
 RULES_CHECK = "import runpy\nrunpy.run_path('app.py')\n"
 
 
-def rules_repo(tmp_path: Path, check_prelude: str = "") -> Repo:
+def rules_repo(tmp_path: Path, check_prelude: str = "", extra: Mapping[str, str] | None = None) -> Repo:
     """app.py lacks `import math`; check.py runs it (after `check_prelude`, the attack)."""
-    repo = make_repo(tmp_path, {"app.py": RULES_APP, "check.py": check_prelude + RULES_CHECK})
+    repo = make_repo(
+        tmp_path, {"app.py": RULES_APP, "check.py": check_prelude + RULES_CHECK, **(extra or {})}
+    )
     assert run_check(repo.path, [sys.executable, "check.py"]) == 1
     return repo
 

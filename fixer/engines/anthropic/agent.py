@@ -13,7 +13,6 @@ not hang on an unreachable endpoint.
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from collections.abc import Callable, Mapping
 
@@ -33,6 +32,8 @@ from ...config import AnthropicConfig
 from ...context import Attempt, Patch
 from .. import FixContext
 from . import prompt
+from .availability import get as _get
+from .availability import unavailable
 from .budget import Budget
 from .tools import Toolbox, ToolResult, definitions
 
@@ -46,30 +47,6 @@ TRUNCATED = (
 CONTINUE = "Your reply hit the output token limit. Continue, more briefly."
 
 Client = Anthropic | AnthropicBedrock | AnthropicVertex
-
-
-def _get(env: Mapping[str, str], *names: str) -> str | None:
-    return next((env[n] for n in names if env.get(n)), None)
-
-
-def unavailable(config: AnthropicConfig, env: Mapping[str, str]) -> str | None:
-    """Why no client can be built from `env` for the configured provider; None when one can."""
-    if config.provider == "bedrock":
-        if not _get(env, "AWS_REGION", "AWS_DEFAULT_REGION"):
-            return "AWS_REGION is not set (provider bedrock)"
-        if not _get(env, "AWS_BEARER_TOKEN_BEDROCK") and importlib.util.find_spec("boto3") is None:
-            return "boto3 is not installed (provider bedrock: pip install 'anthropic[bedrock]')"
-        return None
-    if config.provider == "vertex":
-        missing = [n for n in ("CLOUD_ML_REGION", "ANTHROPIC_VERTEX_PROJECT_ID") if not env.get(n)]
-        if missing:
-            return f"{' and '.join(missing)} not set (provider vertex)"
-        if importlib.util.find_spec("google.auth") is None:
-            return "google-auth is not installed (provider vertex: pip install 'anthropic[vertex]')"
-        return None
-    if not _get(env, "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"):
-        return "ANTHROPIC_API_KEY is not set"
-    return None
 
 
 def build_client(config: AnthropicConfig, env: Mapping[str, str]) -> Client:

@@ -9,8 +9,9 @@ import pytest
 
 from fixer import git
 from fixer.config import DiffGuardConfig
-from fixer.context import Patch
-from fixer.stages.diffguard import check, glob_regex, is_test_file, protected_by
+from fixer.paths import glob_regex, matched_by
+from fixer.stages import changes, tree
+from fixer.stages.diffguard import check, is_test_file
 from tests.helpers.repos import Repo, make_repo
 
 PYTEST_FILE = "import pytest\n\n\ndef test_add():\n    assert add(1, 2) == 3\n    assert add(0, 0) == 0\n"
@@ -53,11 +54,11 @@ def guard(
     config: DiffGuardConfig | None = None,
     named: list[str] | None = None,
 ) -> list[str]:
-    """Applies `files` to the working tree as an engine would, then runs the guard on the result."""
+    """Applies `files` to the working tree as an engine would, then runs the guard on the candidate tree,
+    as the loop does (`named`: the paths the engine says it touched)."""
     edit(repo, files)
-    # the guard reads the change from git, not from patch.diff (git.diff_text cannot decode latin-1 files)
-    patch = Patch(engine="test", diff="", files=named or git.changed_files(repo.path))
-    return check(repo.path, patch, config or DiffGuardConfig())
+    found = changes.changes(repo.path, tree.candidate(repo.path))
+    return check(repo.path, found, config or DiffGuardConfig(), named or ())
 
 
 def test_a_small_source_fix_passes(repo: Repo) -> None:
@@ -120,10 +121,16 @@ def test_extra_protected_paths_add_to_the_defaults(repo: Repo) -> None:
     assert out == ["protected path changed: db/migrations/0002.sql (matches db/migrations/**)"]
 
 
-def test_a_path_the_engine_names_is_checked_even_when_git_ignores_it(repo: Repo) -> None:
-    # .env is in .gitignore: git shows no change, but the engine wrote it (and verify ran with it)
+def test_a_path_the_engine_names_is_checked_even_when_the_candidate_leaves_it_out(repo: Repo) -> None:
+    # .env is in .gitignore: the candidate tree has no change there, but the engine wrote it (and verify
+    # ran with it)
     out = guard(repo, {".env": "TOKEN=x\n", "app/main.py": "x = 1\n"}, named=[".env", "app/main.py"])
     assert out == ["protected path changed: .env (matches .env)"]
+    git.reset_hard(repo.path)
+    # a named path is checked even when the tree has no change at all
+    assert guard(repo, {}, named=[".github/workflows/ci.yml"]) == [
+        "protected path changed: .github/workflows/ci.yml (matches .github/workflows/**)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -153,7 +160,16 @@ def test_a_path_the_engine_names_is_checked_even_when_git_ignores_it(repo: Repo)
 )
 def test_glob_semantics(pattern: str, path: str, matches: bool) -> None:
     assert bool(glob_regex(pattern).fullmatch(path)) is matches
-    assert (protected_by(path, [pattern]) == pattern) is matches
+    assert (matched_by(path, [pattern]) == pattern) is matches
+
+
+def test_globs_ignore_case_only_when_asked() -> None:
+    assert matched_by("api/.ENV", [".env"]) is None
+    assert matched_by("api/.ENV", [".env"], ignore_case=True) == ".env"
+    assert glob_regex("**/*.pem", ignore_case=True).fullmatch("certs/SERVER.PEM")
+    assert (
+        matched_by("a.py", ["", "  ", "*.txt", "*.py", "a.*"]) == "*.py"
+    )  # blanks skipped, first match wins
 
 
 # --- size caps ----------------------------------------------------------------------------------------
@@ -165,6 +181,22 @@ def test_too_many_changed_lines_is_rejected(repo: Repo) -> None:
     assert guard(repo, {"app/new.py": six}, config) == []
     seven = {"app/old.py": None, "app/new.py": six}  # plus one deleted line
     assert guard(repo, seven, config) == ["too many changed lines: 7 (max 6)"]
+
+
+def test_one_enormous_line_is_caught_by_the_byte_cap(repo: Repo) -> None:
+    config = DiffGuardConfig(max_changed_lines=6, max_changed_bytes=1000)
+    assert guard(repo, {"app/new.py": "X = '" + "a" * 990 + "'\n"}, config) == []  # 997 bytes + newline
+    git.reset_hard(repo.path)
+    huge = "X = '" + "a" * 5000 + "'\n"  # one line: the line cap lets it through
+    assert guard(repo, {"app/new.py": huge}, config) == ["too many changed bytes: 5007 (max 1000)"]
+
+
+def test_removed_bytes_count_too(repo: Repo) -> None:
+    repo.commit({"app/data.py": "X = '" + "a" * 800 + "'\n"})
+    config = DiffGuardConfig(max_changed_bytes=1000)
+    assert guard(repo, {"app/data.py": "X = '" + "b" * 800 + "'\n"}, config) == [
+        "too many changed bytes: 1614 (max 1000)"
+    ]
 
 
 def test_too_many_changed_files_is_rejected(repo: Repo) -> None:
@@ -191,11 +223,16 @@ def test_a_file_gitattributes_calls_binary_is_rejected(repo: Repo) -> None:
     assert guard(repo, {"assets/icon.svg": "<svg></svg>\n"}) == ["binary file: assets/icon.svg"]
 
 
-def test_an_untracked_binary_the_engine_did_not_report_is_still_found(repo: Repo) -> None:
-    edit(repo, {"app/blob.bin": b"\x00\x01\x02"})
-    assert check(repo.path, Patch(engine="test", diff="", files=[]), DiffGuardConfig()) == [
+def test_a_new_binary_the_engine_did_not_name_is_still_found(repo: Repo) -> None:
+    # the guard judges the candidate tree, not the engine's account of its work
+    assert guard(repo, {"app/blob.bin": b"\x00\x01\x02"}, named=["app/main.py"]) == [
         "binary file: app/blob.bin"
     ]
+
+
+def test_deleting_a_binary_file_is_not_adding_one(repo: Repo) -> None:
+    repo.commit({"app/logo.png": b"\x89PNG\x00\x00".decode("latin-1")})
+    assert guard(repo, {"app/logo.png": None}) == []
 
 
 # --- tests: deleted, renamed ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -115,3 +116,19 @@ def test_a_link_out_of_the_repository_is_not_read(repo: Repo, tmp_path: Path) ->
     outside.write_text("def (:\n")
     (repo.path / "app/link.py").symlink_to(outside)
     assert check(repo.path, ["app/link.py"]) == []
+
+
+def test_a_bash_planted_first_on_path_is_not_run(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # repository code (or an earlier step) can put its own `bash` first on PATH: it would run as the fixer
+    planted = tmp_path / "planted-bin"
+    planted.mkdir()
+    ran = tmp_path / "planted-bash-ran"
+    fake = planted / "bash"
+    fake.write_text(f"#!/bin/sh\ntouch {ran}\nexit 0\n")  # and would call every script good
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{planted}:{os.environ.get('PATH', '')}")
+    out = change(repo, {"bin/run.sh": "#!/bin/sh\nif true; then\n  echo hi\n"})
+    assert len(out) == 1 and out[0].startswith("bin/run.sh:4: bash: syntax error"), out
+    assert not ran.exists()
