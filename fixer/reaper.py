@@ -98,6 +98,7 @@ def end_all(leader: int, before: Iterable[int], seen: Seen | None = None) -> Non
     this process adopted. The leader is left unreaped for its owner: its zombie keeps its pid, which is
     also the group and session id, from being reused while we look."""
     me, limit, seen = os.getpid(), time.monotonic() + END_LIMIT_S, dict(seen or {})
+    _freeze(leader, before, seen, limit)
     while True:
         table = _processes()
         members = _members(table, leader, before, seen)
@@ -115,3 +116,23 @@ def end_all(leader: int, before: Iterable[int], seen: Seen | None = None) -> Non
         if (not live and not ours) or time.monotonic() > limit:
             return
         time.sleep(_NAP_S)  # SIGKILL is delivered asynchronously; look again in a moment
+
+
+def _freeze(leader: int, before: Iterable[int], seen: Seen, limit: float) -> None:
+    """SIGSTOPs every process of the command until all of them are stopped at once.
+
+    Killing one by one lets a parent react to a child's death before its own SIGKILL lands — a shell whose
+    `sleep` died goes on to its next command — so nothing is killed until nothing can move any more.
+    Processes forked meanwhile are found by the next scan and stopped too.
+    """
+    while time.monotonic() < limit:
+        table = _processes()
+        members = _members(table, leader, before, seen)
+        seen.update((pid, table[pid][4]) for pid in members)
+        # the leader too, when it is still running (a timeout): it could fork between the scan and the kill
+        moving = [pid for pid in (*members, leader) if pid in table and table[pid][0] not in "ZXTt"]
+        if not moving:
+            return
+        for pid in moving:
+            _signal(pid, signal.SIGSTOP)
+        time.sleep(_NAP_S)

@@ -16,7 +16,6 @@ from .. import git
 from ..config import CONFIG_FILE, MAX_CONFIG_BYTES
 
 
-
 @dataclass(frozen=True)
 class Upstream:
     default_branch: str | None = None

@@ -269,5 +269,7 @@ def test_no_push_ever_carries_force(repo: Repo, tmp_path: Path) -> None:
 
 def test_an_unknown_delivery_is_a_programming_error_not_a_review_branch(repo: Repo) -> None:
     with pytest.raises(ValueError, match="unknown delivery 'pushh'"):
-        publish(repo.path, "pushh", str(repo.origin), repo.branch, repo.head(), repo.head(), DEFAULT_PATCH, str)
+        publish(
+            repo.path, "pushh", str(repo.origin), repo.branch, repo.head(), repo.head(), DEFAULT_PATCH, str
+        )
     assert origin_head(repo.origin, review_branch(repo.branch, repo.head())) is None
