@@ -215,7 +215,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--files", type=int, default=0, help="extra tracked files in the sample")
     args = parser.parse_args()
-    kinds = [k for k in ("none", "unshare", "bwrap") if _available(k)]
+    kinds = sandbox.kinds_here()
     samples: dict[str, list[float]] = {}
     for _ in range(args.runs):
         base = Path(tempfile.mkdtemp(prefix="selfheal-bench-"))
@@ -244,14 +244,6 @@ def main() -> None:
     print("| agent's first request (single-file failure) | estimated tokens |")
     print("|---|---|")
     print(f"| system + tools + first message, {nrec} record(s) | {tokens} |")
-
-
-def _available(kind: str) -> bool:
-    try:
-        sandbox.detect(kind)
-    except sandbox.SandboxUnavailable:
-        return False
-    return True
 
 
 if __name__ == "__main__":

@@ -11,17 +11,15 @@ The decision is `verify.decide`'s, with the patch job's verify results as the ev
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
 from emitter.redact import Redactor
 
 from . import git
-from . import outcome as outcome_mod
 from .attempts import Candidate, judge_tree
 from .context import Attempt, Patch, TestCounts, VerifyResult
-from .loop import Known, Run, deliver_candidate
+from .loop import Known, Run, deliver_candidate, finished
 from .outcome import Outcome
 from .stages import changes, diffguard, guard, judge, ledger, syntax, tree, verify
 
@@ -53,20 +51,7 @@ def _read(path: Path, limit: int) -> bytes:
 
 
 def run(job: Run, patch_file: Path, record_file: Path) -> Outcome:
-    started = time.monotonic()
-    redactor = Redactor.from_env(job.env)
-    try:
-        result = _run(job, patch_file, record_file, redactor)
-    except (git.GitError, git.Poisoned) as exc:
-        result = Outcome(outcome="escalated", reason=f"git failed: {exc}")
-    except Exception as exc:
-        result = Outcome(
-            outcome="escalated", reason=f"selfheal failed: {type(exc).__name__}: {exc}", internal_error=True
-        )
-    result.duration_s = round(time.monotonic() - started, 3)
-    result.reason = redactor.redact(result.reason)
-    result.details = [redactor.redact(d) for d in result.details]
-    return outcome_mod.finish(result, job.outcome_path, lambda o: job.platform.show(o, job.facts))
+    return finished(job, lambda redactor: _run(job, patch_file, record_file, redactor))
 
 
 def _run(job: Run, patch_file: Path, record_file: Path, redactor: Redactor) -> Outcome:

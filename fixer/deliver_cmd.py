@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
 
 
@@ -34,32 +32,21 @@ def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def deliver(args: argparse.Namespace) -> int:
     from . import deliver as deliver_mod
-    from . import git, loop, sandbox, secrets, start
-    from .fix_cmd import repository
-    from .outcome import Outcome, finish, render_text
+    from . import git, loop
+    from .fix_cmd import own_environment, repository, started
     from .progress import Progress
 
     repo = repository(args.repo)
-    env = dict(os.environ)
-    secrets.scrub(os.environ)  # the run keeps its copy; nothing later inherits the tokens by accident
-    sandbox.harden_self()
+    env = own_environment()
     state = repo / ".selfheal"
     patch = Path(args.patch) if args.patch else state / "fix.patch"
     record = Path(args.record) if args.record else state / "outcome.json"
     outcome_path = args.outcome or str(state / "outcome.json")
     given = {"platform": args.platform, "mode": args.mode, "remote": args.remote, "branch": args.branch}
     with git.session(env, repo):
-        try:
-            begun = start.begin(
-                repo, env, {k: v for k, v in given.items() if v}, Path(args.config) if args.config else None
-            )
-        except (git.GitError, OSError) as exc:
-            failed = Outcome(
-                outcome="escalated", reason=f"selfheal could not start: {exc}", internal_error=True
-            )
-            return finish(
-                failed, outcome_path, lambda o: print(render_text(o), end="", file=sys.stderr)
-            ).exit_code
+        begun = started(repo, env, {k: v for k, v in given.items() if v}, args.config, outcome_path)
+        if isinstance(begun, int):
+            return begun
         config, notes = begun.config, list(begun.loaded.notes)
         if config.mode == "patch":  # this job exists to deliver: a shared SELFHEAL_MODE=patch means push
             config = config.model_copy(update={"mode": "push"})

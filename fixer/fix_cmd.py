@@ -6,8 +6,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from emitter.errors import UsageError
+
+if TYPE_CHECKING:
+    from .start import Start
 
 
 def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,32 +59,50 @@ def flags(args: argparse.Namespace) -> dict[str, object]:
     return {k: v for k, v in given.items() if v is not None}
 
 
+def own_environment() -> dict[str, str]:
+    """The run's copy of the environment; the process keeps none of its secrets, and no child of ours
+    (none exists yet) can read the copy through /proc."""
+    from . import sandbox, secrets
+
+    env = dict(os.environ)
+    secrets.scrub(os.environ)
+    sandbox.harden_self()
+    return env
+
+
+def started(
+    repo: Path, env: dict[str, str], given: dict[str, object], config_file: str | None, outcome_path: str
+) -> Start | int:
+    """What start.begin settles, or the exit code of the one outcome that says why it could not."""
+    from . import git, start
+    from .outcome import Outcome, finish, render_text
+
+    try:
+        return start.begin(repo, env, given, Path(config_file) if config_file else None)
+    except (git.GitError, OSError) as exc:
+        failed = Outcome(outcome="escalated", reason=f"selfheal could not start: {exc}", internal_error=True)
+        return finish(
+            failed, outcome_path, lambda o: print(render_text(o), end="", file=sys.stderr)
+        ).exit_code
+
+
 def fix(args: argparse.Namespace) -> int:
     # imported here: `selfheal run` builds this parser too, and must not pay for the fixer
-    from . import git, loop, sandbox, secrets, start
+    from . import git, loop
     from .config import describe
-    from .outcome import Outcome, finish, render_text
     from .progress import Progress
 
     repo = repository(args.repo)
     for given in args.reports:  # a typo must not pass for "nothing failed"
         if not Path(given).exists():
             raise UsageError(f"--reports {given}: no such file or folder")
-    env = dict(os.environ)
-    secrets.scrub(os.environ)  # the run keeps its copy; nothing later inherits the tokens by accident
-    sandbox.harden_self()  # before any child exists: none can read our environment through /proc
+    env = own_environment()
     outcome_path = args.outcome or str(repo / ".selfheal" / "outcome.json")
     progress = Progress()
     with git.session(env, repo):
-        try:
-            begun = start.begin(repo, env, flags(args), Path(args.config) if args.config else None)
-        except (git.GitError, OSError) as exc:
-            failed = Outcome(
-                outcome="escalated", reason=f"selfheal could not start: {exc}", internal_error=True
-            )
-            return finish(
-                failed, outcome_path, lambda o: print(render_text(o), end="", file=sys.stderr)
-            ).exit_code
+        begun = started(repo, env, flags(args), args.config, outcome_path)
+        if isinstance(begun, int):
+            return begun
         if args.dry_run:
             sys.stdout.write(describe(begun.loaded))
         for note in begun.loaded.notes:

@@ -86,10 +86,16 @@ class Known:
 
 
 def run(job: Run) -> Outcome:
+    return finished(job, lambda redactor: _run(job, redactor))
+
+
+def finished(job: Run, body: Callable[[Redactor], Outcome]) -> Outcome:
+    """Runs `body` so that it ends in exactly one outcome, redacted, written and shown (rule 6), whatever
+    it raises: a usage error is the only thing that leaves without one."""
     started = time.monotonic()
     redactor = Redactor.from_env(job.env)
     try:
-        result = _run(job, redactor)
+        result = body(redactor)
     except (gitstate.StateChanged, git.Poisoned) as exc:
         result = Outcome(outcome="escalated", reason=str(exc))
     except git.GitError as exc:

@@ -115,6 +115,18 @@ def detect(choice: str = "auto", *, path: str | None = None) -> Isolation:
     return _finish(Isolation(note="; ".join(reasons)))
 
 
+def kinds_here() -> list[str]:
+    """The isolation kinds this machine can give, weakest first ("none" always)."""
+    found = ["none"]
+    for kind in ("unshare", "bwrap"):
+        try:
+            detect(kind)
+            found.append(kind)
+        except SandboxUnavailable:
+            pass
+    return found
+
+
 def _probe(kind: str, search: str) -> Isolation | str:
     if (kind, search) not in _probes:
         _probes[kind, search] = _try(kind, search)

@@ -6,100 +6,18 @@ what the "fix" is; the real engines have their own tests.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from fixer import git
-from fixer.config import Config
-from fixer.context import Attempt, Patch
+from fixer.context import Attempt
 from fixer.engines import FixContext
-from fixer.loop import Run, run
-from fixer.platforms.local import LocalPlatform
-from tests.helpers.repos import Repo, make_repo
+from tests.helpers.loop_repo import GOOD, TOKEN, Edit, failing_repo, fix
+from tests.helpers.repos import make_repo
 
-CHECK = """import sys
-src = open("app.py").read()
-if "BUG" in src:
-    print('app.py:1: error: Name "BUG" is not defined  [name-defined]')
-    sys.exit(1)
-print("ok")
-"""
-TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
-
-
-class Edit:
-    """An engine that writes files, then describes the working tree as its patch."""
-
-    def __init__(self, name: str, files: dict[str, str], summary: str = "replaced BUG") -> None:
-        self.name, self.files, self.summary = name, files, summary
-
-    def available(self, ctx: FixContext) -> str | None:
-        return None
-
-    def fix(self, ctx: FixContext) -> Attempt:
-        for path, text in self.files.items():
-            (ctx.repo / path).parent.mkdir(parents=True, exist_ok=True)
-            (ctx.repo / path).write_text(text)
-        patch = Patch(engine=self.name, files=git.changed_files(ctx.repo), summary=[self.summary])
-        return Attempt(self.name, patch)
-
-
-GOOD = Edit("good", {"app.py": "value = 'OK'\n"})
 USELESS = Edit("useless", {"notes.txt": "tried\n"}, "wrote notes")
 CI_EDIT = Edit("ci", {"app.py": "value = 'OK'\n", ".gitlab-ci.yml": "test: {script: [true]}\n"})
-
-
-def failing_repo(tmp_path: Path, branch: str = "feature/x", message_extra: str = "") -> Repo:
-    repo = make_repo(
-        tmp_path,
-        {
-            "app.py": "value = BUG\n",
-            "check.py": CHECK.replace("is not defined", "is not defined" + message_extra),
-        },
-        branch=branch,
-    )
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "fixer.cli",
-            "run",
-            "--no-summary",
-            "--task",
-            "check",
-            "--",
-            sys.executable,
-            "check.py",
-        ],
-        cwd=repo.path,
-        capture_output=True,
-        check=False,
-    )
-    assert proc.returncode == 1, proc.stderr
-    return repo
-
-
-def fix(
-    repo: Repo, *engines: object, env: dict[str, str] | None = None, **config: object
-) -> dict[str, object]:
-    outcome_path = repo.path / ".selfheal" / "outcome.json"
-    job = Run(
-        repo=repo.path,
-        config=Config.model_validate(config),
-        platform=LocalPlatform(),
-        env=env or {"PATH": "/usr/bin:/bin"},
-        outcome_path=str(outcome_path),
-        engines=list(engines),
-    )  # type: ignore[arg-type]
-    outcome = run(job)
-    written = json.loads(outcome_path.read_text())
-    assert written["outcome"] == outcome.outcome, "outcome.json is the run's one outcome"
-    assert outcome.outcome in ("fixed", "flaky", "infra_retry", "escalated", "skipped")
-    return written
 
 
 def test_verified_fix_is_committed_with_trailers_and_pushed_with_a_lease(tmp_path: Path) -> None:
@@ -154,7 +72,7 @@ def test_diff_guard_rejects_ci_config_edits(tmp_path: Path) -> None:
 
 
 def test_protected_branch_is_skipped_with_exit_code_4(tmp_path: Path) -> None:
-    repo = failing_repo(tmp_path, branch=None)  # type: ignore[arg-type]
+    repo = failing_repo(tmp_path, branch=None)
     out = fix(repo, GOOD)
     assert out["outcome"] == "skipped"
     assert "main" in str(out["reason"])
@@ -170,17 +88,6 @@ def test_out_of_policy_failure_escalates_with_the_diagnosis(tmp_path: Path) -> N
     out = fix(repo, GOOD, fixable=["lint"])
     assert out["outcome"] == "escalated"
     assert any("app.py:1" in d for d in out["details"])
-
-
-def test_secrets_never_reach_commit_or_outcome(tmp_path: Path) -> None:
-    repo = failing_repo(tmp_path, message_extra=f" token={TOKEN}")
-    leaky = Edit("leaky", {"app.py": "value = 'OK'\n"}, summary=f"fixed with {TOKEN} and s3cr3t-Value-123")
-    env = {"PATH": "/usr/bin:/bin", "GITHUB_TOKEN": TOKEN, "DEPLOY_PASSWORD": "s3cr3t-Value-123"}
-    out = fix(repo, leaky, env=env)
-    assert out["outcome"] == "fixed"
-    text = json.dumps(out) + repo.git("log", "-1", "--format=%B", str(out["commit"]))
-    assert TOKEN not in text and "s3cr3t-Value-123" not in text
-    assert "[REDACTED]" in text
 
 
 @pytest.mark.parametrize("mode", ["push", "branch", "patch"])

@@ -36,16 +36,7 @@ from tests.helpers.loop_repo import (
     run_check,
 )
 
-
-def _available(kind: str) -> bool:
-    try:
-        sandbox.detect(kind)
-    except sandbox.SandboxUnavailable:
-        return False
-    return True
-
-
-SANDBOXES = ["none"] + [k for k in ("unshare", "bwrap") if _available(k)]
+SANDBOXES = sandbox.kinds_here()
 
 
 def plant_check(marker: Path) -> str:

@@ -64,8 +64,13 @@ def run_check(repo: Path, command: list[str], task: str = "check") -> int:
     return proc.returncode
 
 
-def failing_repo(tmp_path: Path, check: str = CHECK, extra: Mapping[str, str] | None = None) -> Repo:
-    repo = make_repo(tmp_path, {"app.py": "value = BUG\n", "check.py": check, **(extra or {})})
+def failing_repo(
+    tmp_path: Path,
+    check: str = CHECK,
+    extra: Mapping[str, str] | None = None,
+    branch: str | None = "feature/x",
+) -> Repo:
+    repo = make_repo(tmp_path, {"app.py": "value = BUG\n", "check.py": check, **(extra or {})}, branch=branch)
     assert run_check(repo.path, [sys.executable, "check.py"]) == 1
     return repo
 
