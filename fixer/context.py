@@ -121,3 +121,15 @@ class Change:
     binary: bool = False
     added_bytes: int = 0
     removed_bytes: int = 0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A committed fix on its way out: decided by the loop, carried out by the platform."""
+
+    where: str  # push: the failing branch; review: a selfheal/ branch; patch: a file, no push
+    sha: str  # the fix commit
+    failed_sha: str  # the lease: the remote branch must still be here
+    branch: str  # the failing branch
+    url: str | None  # the remote, resolved before any repository code ran
+    patch_path: str  # where patch mode writes

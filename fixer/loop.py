@@ -22,11 +22,11 @@ from . import git, gitstate, sandbox
 from . import outcome as outcome_mod
 from .attempts import Candidate, Rerun, Trial, rerunner, verify_info
 from .config import Config
-from .context import Facts, Stop, VerifyResult
+from .context import Delivery, Facts, Stop, VerifyResult
 from .engines import Engine, FixContext, engines_for
 from .outcome import Outcome
 from .paths import FilePolicy
-from .platforms import Platform
+from .platforms import Platform, ProvidesModel, StartsBuilds
 from .proc import Runner
 from .progress import Progress
 from .safe_write import remove_stale
@@ -64,6 +64,7 @@ class Known:
     dollars: float = 0.0
     isolation: dict[str, Any] | None = None
     failed_commit: str | None = None
+    max_attempts: int | None = None
 
     def outcome(self, name: str, reason: str, *more_details: str, **fields: Any) -> Outcome:
         return Outcome(
@@ -78,6 +79,7 @@ class Known:
             dollars=round(self.dollars, 4),
             isolation=self.isolation,
             failed_commit=self.failed_commit,
+            max_attempts=self.max_attempts,
             **fields,
         )
 
@@ -119,7 +121,7 @@ def _stage(job: Run, name: str, start: str | None = None) -> AbstractContextMana
 
 def _run(job: Run, redactor: Redactor) -> Outcome:
     repo, config = job.repo, job.config
-    known = Known(details=list(job.notes))
+    known = Known(details=list(job.notes), max_attempts=config.max_attempts)
     if job.unsafe:
         why = "the checkout's git configuration names programs selfheal will not run git under"
         return known.outcome("escalated", why, *job.unsafe)
@@ -129,7 +131,7 @@ def _run(job: Run, redactor: Redactor) -> Outcome:
     known.failed_commit = facts.commit
     with _stage(job, "collect") as said:
         found = collect.collect(
-            job.platform.report_paths(repo, job.report_paths), required=bool(job.report_paths)
+            job.platform.fetch_reports(repo, facts, job.report_paths), required=bool(job.report_paths)
         )
         said(f"{len(found.failures)} failed task(s), {len(found.passes)} passed")
     known.details += found.warnings
@@ -185,7 +187,7 @@ def _decide(
     tasks = verify.tasks_for(repo, found.failures, found.passes, config)
     failure = found.failures[0]
     if verdict.infra and not verdict.fixable and not verdict.out_of_policy:
-        line = job.platform.retry(repo, failure, runner)
+        line = job.platform.retry(repo, facts, failure, runner)
         return known.outcome(
             "infra_retry", f"infrastructure failure: {classify.describe(verdict.infra[0])}", line
         )
@@ -194,7 +196,7 @@ def _decide(
             again = verify.run_all(runner, repo, [t for t in tasks if t.must_pass], config.verify_timeout_s)
             said("passed" if again and all(r.ok for r in again) else "still failing")
         if again and all(r.ok for r in again):
-            line = job.platform.retry(repo, failure, runner)
+            line = job.platform.retry(repo, facts, failure, runner)
             return known.outcome("flaky", "the failed command passed when rerun untouched", line)
     if verdict.out_of_policy:
         diagnosis = [classify.describe(r) for r in verdict.out_of_policy[:20]]
@@ -231,12 +233,13 @@ def _context(
         secret=tuple(config.secret_paths),
         ignored=lambda rel: git.is_ignored(repo, rel),
     )
+    model = job.platform.model_env() if isinstance(job.platform, ProvidesModel) else {}
     return FixContext(
         repo=repo,
         failure=failure,
         records=fixable,
         config=config,
-        env=job.env,
+        env={**job.env, **model},
         runner=runner,
         verify=run_verify,
         files=files,
@@ -296,9 +299,8 @@ def deliver_candidate(
     except commit.CommitError as exc:
         return known.outcome("escalated", f"cannot commit the fix: {exc}")
     branch = guard.target_branch(facts, config, repo) or ""  # the guard has already refused an empty one
-    published = push.publish(
-        repo, where, facts.remote_url, branch, failed, sha, repo / push.DEFAULT_PATCH, redactor.redact
-    )
+    delivery = Delivery(where, sha, failed, branch, facts.remote_url, str(repo / push.DEFAULT_PATCH))
+    published = job.platform.deliver(repo, delivery)
     if where != "push":
         git.reset_hard(repo)  # the fix lives on the review branch or in the patch, not in this checkout
     common: dict[str, Any] = dict(
@@ -318,9 +320,15 @@ def deliver_candidate(
     if handed_over:  # the decision's details are in known.details already (`_keep`)
         return known.outcome("escalated", found.decision.reason, **common)
     where_to = published.pushed_ref or published.patch_file or "committed"
+    started = (
+        [job.platform.next_build(facts, delivery)]
+        if isinstance(job.platform, StartsBuilds) and where == "push"
+        else []
+    )
     return known.outcome(
         "fixed",
         f"{len(patch.summary) or len(fixed)} fix(es) verified; {where_to}",
         *found.decision.details,
+        *started,
         **common,
     )

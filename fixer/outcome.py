@@ -69,6 +69,7 @@ class Outcome(BaseModel):
     outcome: OutcomeName
     reason: str
     attempt: int = 0
+    max_attempts: int | None = None
     records_in: int = 0
     records_dropped: int = 0
     records_fixed: int = 0

@@ -44,7 +44,7 @@ def begin(
     repo: Path, env: Mapping[str, str], flags: Mapping[str, Any], config_file: Path | None = None
 ) -> Start:
     unsafe = gitstate.audit(repo)
-    platform = platforms.get(platforms.detect(_choice(flags, env, "platform", "auto"), env))
+    platform = platforms.get(platforms.detect(_choice(flags, env, "platform", "auto"), env), env)
     remote = _choice(flags, env, "remote", "origin")
     facts = platform.facts(repo, env, flags.get("branch") or env.get("SELFHEAL_BRANCH"), remote)
     found = (
@@ -64,7 +64,7 @@ def begin(
         default_branch_label=f"{found.default_branch or 'default branch'}:.selfheal.yml",
     )
     if loaded.config.platform not in ("auto", platform.name):
-        platform = platforms.get(loaded.config.platform)
+        platform = platforms.get(loaded.config.platform, env)
     return Start(loaded, platform, facts, found, unsafe)
 
 

@@ -159,15 +159,22 @@ def test_fixer_core_never_imports_engines_platforms_or_cli(path: Path) -> None:
 
 def test_every_back_end_meets_its_protocol() -> None:
     from emitter.outputs import OUTPUTS
+    from fixer.engines import DeferredAnthropic
     from fixer.engines.anthropic.agent import AnthropicEngine
     from fixer.engines.rules import RulesEngine, registry
+    from fixer.platforms import ProvidesModel, StartsBuilds
+    from fixer.platforms.buildkite.adapter import BuildkitePlatform
     from fixer.platforms.local import LocalPlatform
 
     for name, output in OUTPUTS.items():
         assert output.name == name and callable(output.write)
     for rule in registry():
         assert rule.name and all(callable(getattr(rule, m)) for m in ("applies", "target", "apply"))
-    for engine in (RulesEngine(), AnthropicEngine()):
+    for engine in (RulesEngine(), AnthropicEngine(), DeferredAnthropic()):
         assert engine.name and callable(engine.available) and callable(engine.fix)
-    platform = LocalPlatform()
-    assert all(callable(getattr(platform, m)) for m in ("facts", "report_paths", "retry", "show"))
+    methods = ("facts", "fetch_reports", "deliver", "retry", "show")
+    for platform in (LocalPlatform, BuildkitePlatform):
+        assert all(callable(getattr(platform, m)) for m in methods), platform
+    # optional capabilities are Buildkite's: the loop asks at run time, never by name
+    assert issubclass(BuildkitePlatform, StartsBuilds) and issubclass(BuildkitePlatform, ProvidesModel)
+    assert not issubclass(LocalPlatform, StartsBuilds)
