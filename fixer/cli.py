@@ -19,9 +19,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub)
     from .deliver_cmd import add_command as add_deliver
     from .fix_cmd import add_command as add_fix
+    from .platforms.buildkite.hook import add_command as add_buildkite
 
     add_fix(sub)
     add_deliver(sub)
+    add_buildkite(sub)
     demo = sub.add_parser("demo", help="the whole loop on a sample repository, offline, no API key")
     demo.set_defaults(handler=_demo)
     return parser

@@ -28,9 +28,16 @@ apt_update() {
   echo "$out" >&2
   return 1
 }
+# bats' helper libraries are files, not commands
+declare -A apt_for_file=(
+  [/usr/lib/bats/bats-support/load.bash]=bats-support [/usr/lib/bats/bats-assert/load.bash]=bats-assert
+)
 missing=()
 for cmd in "${!apt_for[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${apt_for[$cmd]}")
+done
+for file in "${!apt_for_file[@]}"; do
+  [ -f "$file" ] || missing+=("${apt_for_file[$file]}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-tools: apt-get install ${missing[*]}"
