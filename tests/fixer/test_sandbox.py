@@ -201,7 +201,9 @@ def test_nothing_the_command_started_outlives_the_run(
         result = _fix(tmp_path, kind, _left_running(token), harden, token=token, linger=5.0 if leaks else 3.0)
         assert result["exit"] == 0, result
         if leaks:
-            assert result["alive"] and result["markers"], result
+            # the escaped daemons acted on the tree after the run (under load they may be done before it
+            # returns, so "still alive when it returned" cannot be asked)
+            assert result["markers"], result
         else:
             assert result["alive"] == [], result
             assert result["markers"] == [], result  # nothing went on to act on the tree after the run
