@@ -49,7 +49,9 @@ command -v cargo >/dev/null 2>&1 || {
   apt_get install -y -qq --no-install-recommends cargo >/dev/null
 }
 
-if [ ! -x tests/js/node_modules/.bin/tsc ] || [ tests/js/package-lock.json -nt tests/js/node_modules ]; then
+# gitlab-ci-local (GitLab pipelines run locally) needs Node 22, which npm installs there too (`node@22`)
+if [ ! -x tests/js/node_modules/.bin/tsc ] || [ ! -x tests/js/node_modules/.bin/gitlab-ci-local ] ||
+  [ ! -x tests/js/node_modules/node/bin/node ] || [ tests/js/package-lock.json -nt tests/js/node_modules ]; then
   echo "install-tools: npm install (tests/js)"
   # npm install, not npm ci: npm 11 writes lock files that its own `ci` then rejects (platform-only
   # optional packages); with exact versions in package.json and the lock file, install resolves the same tree
