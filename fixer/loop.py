@@ -315,6 +315,7 @@ def deliver_candidate(
     )
     if isinstance(published, push.Published):
         common.update(pushed_ref=published.pushed_ref, patch_file=published.patch_file)
+        common.update(commit=published.commit or sha)
     else:
         return known.stop(published, *patch.summary, **common)
     if handed_over:  # the decision's details are in known.details already (`_keep`)

@@ -78,4 +78,8 @@ def get(name: str, env: Mapping[str, str]) -> Platform:
         from .buildkite.adapter import BuildkitePlatform
 
         return BuildkitePlatform.from_env(env)
-    raise UsageError(f"platform {name!r} is not available yet (available: local, buildkite)")
+    if name == "gitlab":
+        from .gitlab.adapter import GitLabPlatform
+
+        return GitLabPlatform.from_env(env)
+    raise UsageError(f"unknown platform {name!r} (available: local, buildkite, gitlab)")

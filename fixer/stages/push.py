@@ -25,6 +25,7 @@ DEFAULT_PATCH = Path(".selfheal") / "fix.patch"
 class Published:
     pushed_ref: str | None  # e.g. refs/heads/feature/x; None in patch mode
     patch_file: str | None = None
+    commit: str | None = None  # when the platform made its own commit of the fix (an API), its sha
 
 
 def review_branch(branch: str, failed_sha: str) -> str:

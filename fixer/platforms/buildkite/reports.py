@@ -12,18 +12,14 @@ import json
 import shutil
 from pathlib import Path
 
-from emitter.assemble import Inputs, build_report
 from emitter.report import SCHEMA_ID
-from emitter.scan import scan_bytes
 
 from ...safe_write import write_file
 from ...stages.collect import MAX_REPORT_BYTES
+from ..log_report import report_from_log
 from .agent_cli import AgentCLI
 from .env import BuildkiteEnv
 from .rest import BuildkiteAPI, Job
-
-TAIL_LINES = 50
-TAIL_BYTES = 64 * 1024
 
 
 def _has_report(folder: Path) -> bool:
@@ -50,20 +46,8 @@ def _artifacts(agent: AgentCLI, bk: BuildkiteEnv, job_id: str, dest: Path) -> bo
 
 
 def log_report(job: Job, log: str, root: Path) -> str:
-    """A report of a job that was not wrapped, made from its log as `selfheal run` would have made it."""
-    data = log.encode("utf-8", "replace")
     command = ["bash", "-e", "-c", job.command] if job.command else []
-    inputs = Inputs(
-        task=job.step_key or job.label or job.id,
-        command=command,
-        status="failed",
-        exit_code=job.exit_status if job.exit_status is not None else 1,
-        log_hits=scan_bytes(data, hint=job.command or ""),
-        log_names=["buildkite job log"],
-        log_tail=[line[:1000] for line in log.splitlines()[-TAIL_LINES:]],
-        output_tail=data[-TAIL_BYTES:].decode("utf-8", "replace"),
-    )
-    return build_report(inputs, str(root), {}).to_json()
+    return report_from_log(job.step_key or job.label or job.id, command, job.exit_status, log, root)
 
 
 def fetch(
