@@ -112,6 +112,7 @@ def finished(job: Run, body: Callable[[Redactor], Outcome]) -> Outcome:
     result.reason = redactor.redact(result.reason)
     result.details = [redactor.redact(d) for d in result.details]
     result.summary = [redactor.redact(s) for s in result.summary]
+    result.diff = redactor.redact(result.diff) if result.diff else None
     return outcome_mod.finish(result, job.outcome_path, lambda o: job.platform.show(o, job.facts))
 
 
@@ -312,6 +313,7 @@ def deliver_candidate(
         summary=patch.summary,
         preserving=sorted(patch.preserving),
         handed_over=handed_over,
+        diff=git.git(repo, "diff", "--no-color", "--no-ext-diff", "--no-textconv", failed, sha, "--"),
     )
     if isinstance(published, push.Published):
         common.update(pushed_ref=published.pushed_ref, patch_file=published.patch_file)

@@ -36,6 +36,7 @@ MAX_DETAILS = 60
 MAX_LINE = 500
 MAX_FINGERPRINTS = 100
 MAX_REASON = 2000
+MAX_DIFF = 20_000
 ICONS = {"fixed": "✔", "flaky": "↻", "infra_retry": "↻", "escalated": "✖", "skipped": "–"}
 
 
@@ -86,6 +87,7 @@ class Outcome(BaseModel):
     files: list[str] = Field(default_factory=list)  # what the fix changes
     summary: list[str] = Field(default_factory=list)  # one line per thing fixed
     preserving: list[str] = Field(default_factory=list)  # files only formatters changed
+    diff: str | None = None  # the fix as a unified diff (capped), for the annotation or merge request note
     verify: VerifyInfo | None = None
     isolation: dict[str, Any] | None = None
     tokens: int = 0
@@ -111,6 +113,8 @@ class Outcome(BaseModel):
         self.summary = [_cut(s, MAX_LINE) for s in self.summary[:MAX_DETAILS]]
         self.files = self.files[:1000]
         self.reason = _cut(self.reason, MAX_REASON)
+        if self.diff and len(self.diff) > MAX_DIFF:
+            self.diff = self.diff[:MAX_DIFF].rsplit("\n", 1)[0] + "\n… (cut: the whole diff is the commit)\n"
         return self
 
     @property

@@ -44,6 +44,7 @@ MARKER_SUFFIX = " -->"
 MAX_HEADLINE = 300
 MAX_ITEM = 500
 MAX_ITEMS = 60
+MAX_DIFF_LINES = 400
 MAX_FILES = 20
 MAX_FINGERPRINTS = 10
 HEADLINES = {  # outcome (or review / internal) -> (icon, what happened)
@@ -233,6 +234,16 @@ def _blocks(outcome: Outcome, facts: Facts | None, where: Forge | None, of: str)
         blocks.append(_Block(delivered, []))
     if outcome.files:
         blocks.append(_files(outcome, where))
+    if outcome.diff:
+        lines = outcome.diff.splitlines()
+        blocks.append(
+            _collapsed(
+                f"Diff ({len(lines)} lines)",
+                lines[:MAX_DIFF_LINES],
+                True,
+                max(0, len(lines) - MAX_DIFF_LINES),
+            )
+        )
     if outcome.verify:
         blocks.append(_verify(outcome.verify))
     lines = [_inert(d) for d in outcome.details[:MAX_ITEMS]]

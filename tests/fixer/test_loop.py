@@ -32,6 +32,7 @@ def test_verified_fix_is_committed_with_trailers_and_pushed_with_a_lease(tmp_pat
     assert "Selfheal-Attempt: 1" in message
     assert "Selfheal-Fingerprints:" in message
     assert repo.git("show", f"{new_head}:app.py") == "value = 'OK'\n"
+    assert "-value = BUG\n+value = 'OK'" in out["diff"], "the outcome carries the fix for the note"
 
 
 def test_unverified_fix_is_never_pushed(tmp_path: Path) -> None:

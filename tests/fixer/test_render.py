@@ -327,3 +327,14 @@ def test_a_tiny_budget_still_keeps_headline_footer_and_marker() -> None:
     assert body.startswith("### ✅ selfheal: fixed")
     assert body.endswith(f"_selfheal attempt 1_\n\n{MARKER}\n")
     assert "<details>" not in body
+
+
+def test_the_diff_is_shown_collapsed_and_cannot_break_out() -> None:
+    diff = "diff --git a/app.py b/app.py\n--- a/app.py\n+++ b/app.py\n@@ -1 +1,2 @@\n+import math\n+# </details> ``` <script>\n"
+    body = markdown(Outcome(outcome="fixed", reason="1 fix", diff=diff), None, marker_for("unit"))
+    assert "<summary>Diff (6 lines)</summary>" in body
+    block = body[body.index("<summary>Diff") :]
+    fence = re.search(r"^(`{4,})$", block, flags=re.M)
+    assert fence is not None, "a fence longer than the ``` inside the diff"
+    assert "+import math" in block and block.count("</details>") >= 2  # the diff's own and the section's
+    assert body.rstrip().endswith(marker_for("unit"))
