@@ -3,10 +3,17 @@
 Each chunk is folded (A-Z → a-z, 0-9 → 0; one C call) and searched once per anchor of the small
 vocabulary in parsers/base.py, each a literal-prefixed regex that `re` runs through noise in C. Only
 lines holding an anchor go further, and only to the parsers owning those anchors: first one combined
-check of their triggers on the raw bytes (ASCII lines need no decoding to be rejected), then the line
-is decoded, cleaned (ANSI, CR) and offered parser by parser. A parser that starts a block (traceback,
-test failure section) is shown every following line until it lets go. The last TAIL_BYTES of a stream
-go to `tail` parsers at the end. Lines longer than MAX_LINE are cut for parsing, never for pass-through.
+check of their triggers on the raw bytes (ASCII lines need no decoding to be rejected; their CI and
+build-tool prefixes are cut first), then the line is decoded, cleaned (prefixes.py: escapes, carriage
+returns, prefixes) and offered parser by parser. A parser that starts a block (traceback, test failure
+section) is shown every following line until it lets go; block lines, the lines a parser looks back at
+and the tail are cleaned the same way, so no parser ever sees an escape or a prefix. The last TAIL_BYTES
+of a stream go to `tail` parsers at the end. Lines longer than MAX_LINE are cut for parsing, never for
+pass-through.
+
+Colour and prefixes cost a chunk nothing: anchors are searched anywhere in a line, so a prefix cannot
+hide one, and the fold turns ESC into `(`, so a colon followed by colour (`a.py\x1b[36m:\x1b[0m1`, ruff,
+tsc --pretty) meets the location anchor the way `x.c:(.text+0x5)` does. Words are coloured whole.
 """
 
 from __future__ import annotations
@@ -16,25 +23,23 @@ from collections import deque
 from collections.abc import Callable, Sequence
 
 from .parsers.base import ANCHORS, LOCATION, Context, Hit, Parser, Status, unname
+from .prefixes import body_bytes, clean, display
 
 MAX_LINE = 64 * 1024
 TAIL_BYTES = 256 * 1024
 LOOKBACK_BYTES = 8 * 1024
-FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"abcdefghijklmnopqrstuvwxyz0000000000")
-ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\x1b", b"abcdefghijklmnopqrstuvwxyz0000000000(")
 MAKE_DIR = re.compile(r"^\S*make(?:\[\d+\])?: (Entering|Leaving) directory [`'\"]?(.+?)['\"]?$")
 
 
 def clean_line(raw: bytes) -> str:
-    """Decode one line for parsing: invalid UTF-8 replaced, ANSI escapes and carriage returns removed."""
-    text = raw.decode("utf-8", "replace")
-    if "\x1b" in text:
-        text = ANSI.sub("", text)
-    if "\r" in text:
-        text = text.rstrip("\r")
-        if "\r" in text:  # progress bars redraw the line; what a terminal shows is the last segment
-            text = text.rsplit("\r", 1)[-1]
-    return text
+    """One line as the parsers read it: invalid UTF-8 replaced, escapes, redraws and prefixes removed."""
+    return clean(raw.decode("utf-8", "replace"))
+
+
+def display_line(raw: bytes) -> str:
+    """One line as a terminal showed it (the log tail): like `clean_line`, prefixes kept."""
+    return display(raw.decode("utf-8", "replace"))
 
 
 class Scanner:
@@ -186,8 +191,9 @@ class Scanner:
             offer = self._offers[mask] = _Offer([p for p, owned in self._owners if owned & mask])
         if not offer.parsers:
             return False
-        plain = raw.isascii() and b"\x1b" not in raw and b"\r" not in raw
-        if plain and not offer.wanted_bytes(raw):
+        body = raw[:-1] if raw.endswith(b"\r") else raw  # CRLF, as on a pty
+        plain = body.isascii() and b"\x1b" not in body and b"\r" not in body
+        if plain and not offer.wanted_bytes(body):
             return False
         line = clean_line(raw)
         self.ctx.lookback = lambda n: self._lines_before(buf, start, n)
@@ -245,11 +251,13 @@ class _Offer:
         self._combined = False
 
     def wanted_bytes(self, raw: bytes) -> bool:
+        """`raw`: an ASCII line without escapes or carriage returns, maybe behind CI prefixes."""
         if not self._combined:
             self._seen += 1
             if self._seen < self.COMBINE_AFTER:
                 return True
             self._combine()
+        raw = body_bytes(raw)
         return bool(
             (self._at_start is not None and self._at_start.match(raw))
             or (self._anywhere is not None and self._anywhere.search(raw))
