@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/corpus_junit.py [--corpus ../shared/corpus] [-v]
 
+bench/corpus.py runs the same comparison after its text-log table, each input in a child of its own (a reader
+that crashes or hangs is counted there instead of stopping the run).
+
 The corpus (EnricoMi/publish-unit-test-result-action and dorny/test-reporter test data) is read where it
 lies, at run time; nothing of it is copied into this repository. For every JUnit XML input it compares:
   - the number of failed/errored tests with the expectation beside it (publish: `*.expected.results.txt`,
@@ -19,8 +22,9 @@ import argparse
 import ast
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,42 +74,33 @@ def compare(row: Row, hits: list[Hit], locations: Sequence[tuple[str, str | None
     return row
 
 
-def publish_rows(corpus: Path) -> list[Row]:
-    base = corpus / "publish-unit-test-result-action"
-    inputs = sorted((base / "junit-xml").rglob("*.xml")) + sorted((base / "xml").glob("*.xml"))
-    rows = []
-    for xml in inputs:
-        if ".expected." in xml.name:
-            continue
-        stem = xml.with_suffix("")
-        hits, warning = read_junit(str(xml))
-        results = stem.with_name(stem.name + ".expected.results.txt")
-        failing: list[dict[str, object]] = []
-        if results.exists():
-            for block in re.findall(r"UnitTestCase\((.*?)\n    \)", results.read_text(), re.S):
-                case = {
-                    k: _value(block, k) for k in ("test_file", "line", "class_name", "test_name", "result")
-                }
-                if case["result"] in ("failure", "error"):
-                    failing.append(case)
-        row = Row(
-            "publish",
-            str(xml.relative_to(base)),
-            len({(c["class_name"], c["test_name"]) for c in failing}),
-            len(hits),
-            warning,
-            stem.with_name(stem.name + ".expected.exception.txt").exists(),
-        )
-        located = [
-            (str(c["test_name"]), str(c["test_file"]), _int(c["line"])) for c in failing if c["test_file"]
-        ]
-        rows.append(compare(row, hits, located))
-    return rows
+def publish_row(base: Path, path: str) -> Row:
+    """One publish-unit-test-result-action input against the `.expected.results.txt` beside it."""
+    xml = Path(path)
+    stem = xml.with_suffix("")
+    hits, warning = read_junit(str(xml))
+    results = stem.with_name(stem.name + ".expected.results.txt")
+    failing: list[dict[str, object]] = []
+    if results.exists():
+        for block in re.findall(r"UnitTestCase\((.*?)\n    \)", results.read_text(), re.S):
+            case = {k: _value(block, k) for k in ("test_file", "line", "class_name", "test_name", "result")}
+            if case["result"] in ("failure", "error"):
+                failing.append(case)
+    row = Row(
+        "publish",
+        str(xml.relative_to(base)),
+        len({(c["class_name"], c["test_name"]) for c in failing}),
+        len(hits),
+        warning,
+        stem.with_name(stem.name + ".expected.exception.txt").exists(),
+    )
+    located = [(str(c["test_name"]), str(c["test_file"]), _int(c["line"])) for c in failing if c["test_file"]]
+    return compare(row, hits, located)
 
 
-def dorny_rows(corpus: Path) -> list[Row]:
-    base = corpus / "dorny-test-reporter"
-    rows, seen = [], set()
+def dorny_expectations(base: Path) -> Iterator[tuple[str, list[dict[str, object]]]]:
+    """Each dorny fixture read by a JUnit parser, with the tests its snapshot expects."""
+    seen = set()
     for snap in sorted((base / "__snapshots__").glob("*.snap.txt")):
         if not snap.name.startswith(DORNY_PARSERS):
             continue
@@ -123,16 +118,32 @@ def dorny_rows(corpus: Path) -> list[Row]:
                     kv := re.match(r'"(line|path|name|result)": (?:"(.*)"|(\d+|undefined)),$', line)
                 ):
                     tests[-1].setdefault(kv.group(1), kv.group(2) if kv.group(2) is not None else kv.group(3))
-            failed = [t for t in tests if t.get("result") == "failed"]
-            hits, warning = read_junit(str(base / m.group(1)))
-            row = Row("dorny", m.group(1), len(failed), len(hits), warning, False)
-            located = [
-                (str(t["name"]), str(t["path"]), _int(t.get("line")))
-                for t in failed
-                if t.get("path") not in (None, "undefined")
-            ]
-            rows.append(compare(row, hits, located))
-    return rows
+            yield m.group(1), tests
+
+
+def dorny_row(base: Path, tests: list[dict[str, object]], path: str) -> Row:
+    failed = [t for t in tests if t.get("result") == "failed"]
+    hits, warning = read_junit(str(base / path))
+    row = Row("dorny", path, len(failed), len(hits), warning, False)
+    located = [
+        (str(t["name"]), str(t["path"]), _int(t.get("line")))
+        for t in failed
+        if t.get("path") not in (None, "undefined")
+    ]
+    return compare(row, hits, located)
+
+
+def inputs(corpus: Path) -> Iterator[tuple[str, str, Callable[[str], Row]]]:
+    """(corpus, input, a function of the input that reads and scores it): bench/corpus.py runs each in a
+    child of its own, so that a reader that crashes or hangs is counted instead of stopping the run."""
+    base = corpus / "publish-unit-test-result-action"
+    xmls = sorted((base / "junit-xml").rglob("*.xml")) + sorted((base / "xml").glob("*.xml"))
+    for xml in xmls:
+        if ".expected." not in xml.name:
+            yield "publish", str(xml), partial(publish_row, base)
+    dorny = corpus / "dorny-test-reporter"
+    for path, tests in dorny_expectations(dorny):
+        yield "dorny", path, partial(dorny_row, dorny, tests)
 
 
 def _value(block: str, key: str) -> object:
@@ -180,7 +191,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.corpus.is_dir():
         sys.exit(f"no corpus at {args.corpus}")
-    report(publish_rows(args.corpus) + dorny_rows(args.corpus), args.verbose)
+    report([make(path) for _, path, make in inputs(args.corpus)], args.verbose)
 
 
 if __name__ == "__main__":

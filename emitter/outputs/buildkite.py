@@ -35,11 +35,11 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 from ..ci_env import slug as task_slug
+from ..files import write_dest
 from ..markdown import Forge, code_span, escape_inline, fenced, forge, link
 from ..redact import Redactor
 from ..report import Record, Report
 from ..rule_docs import doc_url
-from .json_report import write_dest
 from .summary import describe_counts, rank, value
 
 name = "buildkite"
@@ -167,7 +167,8 @@ def item(record: Record, redactor: Redactor, links: Links | None = None) -> str:
 def _groups(records: list[Record]) -> list[tuple[str | None, list[Record]]]:
     by_file: dict[str | None, list[Record]] = {}
     for record in records:
-        by_file.setdefault(record.file, []).append(record)
+        # a path outside the repository is shown as the tool printed it, never linked
+        by_file.setdefault(record.file or record.raw_file, []).append(record)
     for group in by_file.values():
         group.sort(key=lambda r: (rank(r), r.line or 0, r.column or 0))
     return sorted(by_file.items(), key=lambda kv: (rank(kv[1][0]), kv[0] is None, kv[0] or ""))

@@ -22,9 +22,9 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import TextIO
 
+from ..files import write_dest
 from ..redact import Redactor
 from ..report import Record, Report
-from .json_report import write_dest
 
 name = "summary"
 suffix = None
@@ -72,7 +72,7 @@ def _truthy(value: str | None) -> bool:
 
 
 def format_record(record: Record, redactor: Redactor) -> str:
-    where = redactor.redact(record.file or "")
+    where = redactor.redact(record.file or record.raw_file or "")  # a path outside the repo: as printed
     if where and record.line:
         where += f":{record.line}" + (f":{record.column}" if record.column else "")
     label = "FAILED" if value(record.type) == "test_failure" else value(record.severity)

@@ -7,6 +7,13 @@ Otherwise it is the compiler's (tool `go`). Indented lines after it continue the
 "to add it:" they are the suggested command. `golangci-lint` lines end in `(linter)`: with that command
 the linter becomes the rule, and its source and caret lines are skipped.
 
+go prints paths relative to its own working directory, which need not be selfheal's (`cd svc && go build
+./...`), but it heads each package's errors with the package (`# example.com/svc/pkg`, a test variant
+with `[example.com/svc/pkg.test]` after it). The header holds no anchor: the first error line under it
+looks back one line for it, and the lines that follow inherit it until a line that is neither an error
+nor its continuation. The hit's cwd then names the package (`go-package:example.com/svc/pkg`), and
+emitter/normalize.py finds its folder through the repository's go.mod files.
+
 go test's output is parsed in go_test.py.
 """
 
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from ..normalize import GO_PACKAGE
 from .base import LOCATION, Context, Hit, Parser, Status, one_trigger, to_int
 
 DIAG = re.compile(
@@ -54,6 +62,8 @@ VET = tuple(
 )
 GOROOT_NOTE = re.compile(r"(?<=is not in GOROOT) \((?:/|[A-Za-z]:)[^)]*\)$")
 CARET = re.compile(r"^\s*\^$")
+PACKAGE = re.compile(r"^# (?P<pkg>[^\s\[\]]+)(?: \[[^\]]*\])?$")
+NO_PACKAGE = "command-line-arguments"  # `go build main.go`: files named on the command line
 VET_HINT = re.compile(r"\bgo vet\b|\bvet\b")
 
 
@@ -67,6 +77,7 @@ class GoParser(Parser):
         self.pending: Hit | None = None
         self.command = False  # the continuation lines are a command to run ("to add it:")
         self.excerpt = False  # golangci-lint shows the source line and a caret: not message text
+        self.package: str | None = None  # the `# import/path` heading the current errors
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
         self._flush(ctx)
@@ -75,6 +86,9 @@ class GoParser(Parser):
             return None
         message = d.group("msg")
         hit = Hit(tool="go", message=message, file=d.group("file"), line=to_int(d.group("line")))
+        self._follow_package(ctx)
+        if self.package is not None:
+            hit.cwd = GO_PACKAGE + self.package
         hit.column = to_int(d.group("col"))
         linter = LINTER.search(message) if "golangci-lint" in ctx.hint else None
         analyzer = next((name for name, pattern in VET if pattern.search(message)), None)
@@ -114,6 +128,19 @@ class GoParser(Parser):
 
     def finish(self, ctx: Context) -> None:
         self._flush(ctx)
+        self.package = None
+
+    def _follow_package(self, ctx: Context) -> None:
+        """The package of this error line: a header right above it, else the one of the error before
+        when only errors and their continuation lines came in between."""
+        before = ctx.preceding(1)
+        above = before[-1] if before else ""
+        header = PACKAGE.match(above)
+        if header is not None:
+            package = header.group("pkg")
+            self.package = None if package == NO_PACKAGE else package
+        elif not (above[:1] in ("\t", " ") or DIAG.match(above)):
+            self.package = None
 
     def _flush(self, ctx: Context) -> None:
         hit, self.pending = self.pending, None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..normalize import GO_PACKAGE
 from .base import ERROR, FAIL, LOCATION, Context, Hit, Parser, Status, one_trigger, to_int
 
 FAIL_LINE = re.compile(r"^(?P<indent> *)--- FAIL: (?P<test>\S+) \([\d.]+s\)$")
@@ -188,7 +189,7 @@ class GoTestParser(Parser):
         held, self.held = self.held, []
         for hit in held:
             if pkg is not None and hit.file and "/" not in hit.file.replace("\\", "/"):
-                hit.cwd = "/" + pkg  # go test prints files relative to the package directory
+                hit.cwd = GO_PACKAGE + pkg  # go test prints files relative to the package directory
             ctx.hit(hit)
         if pkg is not None:
             self.vlogs, self.current = {}, None

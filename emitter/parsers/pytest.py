@@ -15,10 +15,11 @@ id ("tests/test_x.py::TestX::test_b[param id]", kept as printed). Blocks are pai
 both lists in the same order. Records are emitted when the summary ends (or at the closing line).
 
 Choices a user of the records relies on:
-- file/line: the deepest frame in the test's own file (the failing assert, or the call that raised),
-  so the record names the file the summary names; a failure raised outside it (a fixture in conftest.py,
-  a `--tb=line` entry) takes the deepest frame outside the interpreter's library; else the test's file
-  with no line.
+- file/line: for a failed assertion, the deepest frame in the test's own file (the failing assert), so
+  the record names the file the summary names; for an exception, the deepest frame outside the
+  interpreter's library: the line that raised it (a NameError in `app/calc.py`, not the test's call of
+  it), which is what a fix edits; a failure raised outside the test file (a fixture in conftest.py, a
+  `--tb=line` entry) likewise; else the test's file with no line.
 - message: the `E` lines without their prefix (the assertion diff included, cut at 30 lines), or the
   exception of a native traceback; the summary's one-line, possibly cut message only when no block
   was printed (`--tb=no`).
@@ -284,6 +285,8 @@ class PytestParser(Parser):
         name = _assertion(message) or exception_name(message) or f.exc_name
         node, path = _identify(f, frames)
         frame = _choose(frames, path)
+        if name and name != "AssertionError":  # raised by the code under test: where it was raised
+            frame = deepest_own(frames) or frame
         return Hit(
             tool="pytest",
             message=message,

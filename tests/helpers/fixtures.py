@@ -6,6 +6,7 @@ tool fail on them), `output.txt` (what it printed, for the fast test) and `expec
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -49,7 +50,8 @@ CI_MARKERS = {
 
 def parse_log(output: bytes | str, root: Path | str, hint: str = "") -> list[Record]:
     data = output.encode() if isinstance(output, str) else output
-    hits = scan_bytes(data, hint=hint)
+    with contextlib.chdir(root):  # as `selfheal run` in a step: parsers that look for files look from here
+        hits = scan_bytes(data, hint=hint)
     return merge(hits, task="test", paths=PathResolver(str(root), str(root))).records
 
 

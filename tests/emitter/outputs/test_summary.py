@@ -76,3 +76,9 @@ def test_dash_writes_to_stderr(capsys: pytest.CaptureFixture[str], monkeypatch: 
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == "selfheal: 1 error in lint\n  a.py:1: error: m [ruff]\n"
+
+
+def test_a_file_outside_the_repository_is_shown_as_the_tool_printed_it() -> None:
+    outside = record(tool="javac", file=None, raw_file="C:\\agent\\app\\Main.java", line=4, message="boom")
+    line = summary.format_record(outside, Redactor([]))
+    assert line == "C:\\agent\\app\\Main.java:4: error: boom [javac]"

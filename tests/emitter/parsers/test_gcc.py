@@ -92,13 +92,28 @@ def test_hint_names_the_compiler(tmp_path: Path) -> None:
 def test_paths_with_spaces_and_windows_drive(tmp_path: Path) -> None:
     log = (
         "my dir/a b.c:3:4: error: ‘x’ undeclared (first use in this function)\n"
-        "C:\\src\\main.cpp:10:2: warning: unused variable ‘y’ [-Wunused-variable]\n"
+        "C:\\ci\\app\\src\\main.cpp:10:2: warning: unused variable ‘y’ [-Wunused-variable]\n"
     )
-    got = [(r.tool, r.file, r.line, r.column, r.rule) for r in parse_log(log, tmp_path)]
+    # A Windows agent's checkout maps onto the repository by the part of the path that exists in it.
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.cpp").write_text("int main() { int y; }\n")
+    got = [(r.tool, r.file, r.raw_file, r.line, r.column, r.rule) for r in parse_log(log, tmp_path)]
     assert got == [
-        ("gcc", "my dir/a b.c", 3, 4, None),
-        ("g++", "C:/src/main.cpp", 10, 2, "-Wunused-variable"),
+        ("gcc", "my dir/a b.c", None, 3, 4, None),
+        ("g++", "src/main.cpp", "C:\\ci\\app\\src\\main.cpp", 10, 2, "-Wunused-variable"),
     ]
+
+
+def test_windows_path_of_a_file_not_in_the_repository_keeps_the_raw_path_only(tmp_path: Path) -> None:
+    log = "C:\\src\\main.cpp:10:2: warning: unused variable ‘y’ [-Wunused-variable]\n"
+    [record] = parse_log(log, tmp_path)
+    assert (record.tool, record.file, record.raw_file, record.line, record.column) == (
+        "g++",
+        None,
+        "C:\\src\\main.cpp",
+        10,
+        2,
+    )
 
 
 def test_other_languages_with_the_same_line_shape_are_left_alone(tmp_path: Path) -> None:
@@ -139,12 +154,14 @@ def test_make_recipe_failure_is_a_note_only_when_nothing_else_was_found(tmp_path
         {
             "tool": "make",
             "type": "unknown",
-            "file": "/src/sub/Makefile",
             "line": 4,
             "severity": "note",
             "message": "recipe for target 'check' failed: Error 1",
         }
     ]
+    # make ran in /src/sub, outside the repository: the record keeps the path make printed, no file
+    [record] = parse_log(quiet, tmp_path)
+    assert (record.file, record.raw_file) == (None, "Makefile")
     loud = "main.c:4:20: error: ‘total’ undeclared (first use in this function)\n" + quiet
     assert [r.tool for r in parse_log(loud, tmp_path)] == ["gcc"]
 
@@ -215,3 +232,16 @@ def test_a_stopped_sub_make_far_from_the_end_is_read_from_the_parent_recipe_line
             "message": "No rule to make target 'gen.h', needed by 'main.o'",
         }
     ]
+
+
+def test_make_directory_in_another_checkout_maps_onto_the_repository(tmp_path: Path) -> None:
+    # The container's checkout is /builds/x/app: make's `Entering directory` names its folder there.
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "Makefile").write_text("check:\n\tfalse\n")
+    log = (
+        "make[1]: Entering directory '/builds/x/app/sub'\n"
+        "make[1]: *** [Makefile:4: check] Error 1\n"
+        "make[1]: Leaving directory '/builds/x/app/sub'\n"
+    )
+    [record] = parse_log(log, tmp_path)
+    assert (record.tool, record.file, record.raw_file, record.line) == ("make", "sub/Makefile", "Makefile", 4)

@@ -24,7 +24,11 @@ def test_file_line_col_severity_message(tmp_path: Path) -> None:
         "C:\\ci\\proto\\api.proto:3: error: unknown type Foo\n"
         "Makefile.am/../build/gen:7: Error: generator failed\n"
     )
-    assert essentials(parse_log(log, tmp_path)) == [
+    (tmp_path / "proto").mkdir()  # the Windows agent's checkout is C:\ci: its tail maps onto the repository
+    (tmp_path / "proto" / "api.proto").write_text('syntax = "proto3";\n')
+    records = parse_log(log, tmp_path)
+    assert [r.raw_file for r in records] == [None, "C:\\ci\\proto\\api.proto", "Makefile.am/../build/gen"]
+    assert essentials(records) == [
         {
             "tool": "generic",
             "type": "unknown",
@@ -37,7 +41,7 @@ def test_file_line_col_severity_message(tmp_path: Path) -> None:
         {
             "tool": "generic",
             "type": "unknown",
-            "file": "C:/ci/proto/api.proto",
+            "file": "proto/api.proto",
             "line": 3,
             "severity": "error",
             "message": "unknown type Foo",

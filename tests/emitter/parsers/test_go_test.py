@@ -64,9 +64,19 @@ main.main()
 exit status 2
 """
     [record] = parse_log(log, tmp_path)
-    assert (record.tool, record.type, record.file, record.line, record.test, record.message) == (
+    fields = (
+        record.tool,
+        record.type,
+        record.file,
+        record.raw_file,
+        record.line,
+        record.test,
+        record.message,
+    )
+    assert fields == (
         "go-test",
         "unknown",
+        None,  # /home/ci/app is not this repository, and no main.go is in it
         "/home/ci/app/main.go",
         8,
         None,
@@ -91,10 +101,20 @@ created by github.com/acme/pool.New
 	/home/ci/go/src/github.com/acme/pool/pool.go:20 +0x8a
 FAIL	github.com/acme/pool	0.004s
 """
-    got = [(r.test, r.file, r.line, r.message) for r in parse_log(log, tmp_path)]
+    # the repository is the package, checked out in GOPATH at /home/ci/go/src/github.com/acme/pool
+    (tmp_path / "go.mod").write_text("module github.com/acme/pool\n")
+    (tmp_path / "calc_test.go").write_text("package pool\n")
+    (tmp_path / "pool.go").write_text("package pool\n")
+    got = [(r.test, r.file, r.raw_file, r.line, r.message) for r in parse_log(log, tmp_path)]
     assert got == [
-        ("TestAdd", "/github.com/acme/pool/calc_test.go", 7, "Add(2, 2) = 0, want 4"),
-        ("TestWorker", "/home/ci/go/src/github.com/acme/pool/pool.go", 42, "send on closed channel"),
+        ("TestAdd", "calc_test.go", None, 7, "Add(2, 2) = 0, want 4"),
+        (
+            "TestWorker",
+            "pool.go",
+            "/home/ci/go/src/github.com/acme/pool/pool.go",
+            42,
+            "send on closed channel",
+        ),
     ]
 
 
@@ -109,5 +129,26 @@ loading fixtures from testdata/rows.csv
 FAIL
 FAIL	example.com/app/load	0.002s
 """
-    got = [(r.test, r.file, r.line, r.message) for r in parse_log(log, tmp_path)]
-    assert got == [("TestLoad", "/example.com/app/load/load_test.go", 14, "got 2 rows, want 3")]
+    (tmp_path / "go.mod").write_text("module example.com/app\n")
+    (tmp_path / "load").mkdir()
+    (tmp_path / "load" / "load_test.go").write_text("package load\n")
+    got = [(r.test, r.file, r.raw_file, r.line, r.message) for r in parse_log(log, tmp_path)]
+    assert got == [("TestLoad", "load/load_test.go", "load_test.go", 14, "got 2 rows, want 3")]
+
+
+def test_a_module_in_a_subfolder_places_the_test_by_its_go_mod_not_by_a_file_of_the_same_name(
+    tmp_path: Path,
+) -> None:
+    log = """\
+=== RUN   TestLoad
+    load_test.go:14: got 2 rows, want 3
+--- FAIL: TestLoad (0.00s)
+FAIL
+FAIL	github.com/acme/service/load	0.002s
+"""
+    (tmp_path / "svc" / "load").mkdir(parents=True)
+    (tmp_path / "svc" / "go.mod").write_text("module github.com/acme/service\n")
+    (tmp_path / "svc" / "load" / "load_test.go").write_text("package load\n")
+    (tmp_path / "load_test.go").write_text("package main\n")  # same name, another package
+    got = [(r.test, r.file, r.line) for r in parse_log(log, tmp_path)]
+    assert got == [("TestLoad", "svc/load/load_test.go", 14)]

@@ -34,10 +34,14 @@ org.gradle.api.internal.artifacts.dsl.dependencies.DefaultDependencyHandler.
 
 
 def test_gradle_where_gives_the_build_script_location(tmp_path: Path) -> None:
+    # the build ran in a checkout at /ci/proj: the script is the repository's app/build.gradle
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "build.gradle").write_text("dependencies {}\n")
     [record] = parse_log(GRADLE_WHERE, tmp_path)
-    assert (record.tool, record.type, record.file, record.line) == (
+    assert (record.tool, record.type, record.file, record.raw_file, record.line) == (
         "gradle",
         "unknown",
+        "app/build.gradle",
         "/ci/proj/app/build.gradle",
         12,
     )
@@ -89,9 +93,10 @@ BUILD FAILED in 1s
 
 def test_gradle_script_compilation_error_keeps_its_excerpt_across_blank_lines(tmp_path: Path) -> None:
     [record] = parse_log(KOTLIN_DSL_SCRIPT, tmp_path)
-    assert (record.tool, record.type, record.file, record.line) == (
+    assert (record.tool, record.type, record.file, record.raw_file, record.line) == (
         "gradle",
         "compile_error",
+        None,  # no build.gradle.kts in this repository: the path stays the tool's only
         "/ci/proj/build.gradle.kts",
         5,
     )

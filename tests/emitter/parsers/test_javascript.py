@@ -49,17 +49,29 @@ STYLISH_ALL_FIXABLE = (
 
 
 def test_stylish_in_colour_and_every_problem_fixable_gives_each_record_the_fix(tmp_path: Path) -> None:
+    # eslint ran in a checkout at /ci/web: the file is the repository's src/a.js, and the fix command
+    # names it the way the fixer (run from the repository root) can use
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.js").write_text("var a = 'x'\n")
     records = parse_log(STYLISH_ALL_FIXABLE, tmp_path)
-    assert [(r.file, r.line, r.column, r.severity, r.rule, r.message) for r in records] == [
-        ("/ci/web/src/a.js", 2, 14, "error", "semi", "Missing semicolon"),
-        ("/ci/web/src/a.js", 3, 9, "warning", "quotes", "Strings must use doublequote"),
+    assert [(r.file, r.raw_file, r.line, r.column, r.severity, r.rule, r.message) for r in records] == [
+        ("src/a.js", "/ci/web/src/a.js", 2, 14, "error", "semi", "Missing semicolon"),
+        ("src/a.js", "/ci/web/src/a.js", 3, 9, "warning", "quotes", "Strings must use doublequote"),
     ]
     for record in records:
         assert record.fix is not None
         assert (record.fix.description, record.fix.command) == (
             "eslint --fix",
-            ["eslint", "--fix", "/ci/web/src/a.js"],
+            ["eslint", "--fix", "src/a.js"],
         )
+
+
+def test_stylish_fix_for_a_file_outside_the_repository_is_dropped(tmp_path: Path) -> None:
+    records = parse_log(STYLISH_ALL_FIXABLE, tmp_path)  # no src/a.js here: /ci/web is not this repository
+    assert [(r.file, r.raw_file, r.line, r.rule, r.fix) for r in records] == [
+        (None, "/ci/web/src/a.js", 2, "semi", None),
+        (None, "/ci/web/src/a.js", 3, "quotes", None),
+    ]
 
 
 def test_stylish_some_fixable_gives_no_fix_and_windows_paths_parse(tmp_path: Path) -> None:
@@ -72,10 +84,12 @@ def test_stylish_some_fixable_gives_no_fix_and_windows_paths_parse(tmp_path: Pat
         "✖ 2 problems (2 errors, 0 warnings)\n"
         "  1 error and 0 warnings potentially fixable with the `--fix` option.\n"
     )
+    (tmp_path / "src").mkdir()  # the Windows agent's checkout is C:\ci\web
+    (tmp_path / "src" / "b.ts").write_text("const x = 1\n")
     records = parse_log(log, tmp_path)
-    assert [(r.file, r.rule, r.fix) for r in records] == [
-        ("C:/ci/web/src/b.ts", "@typescript-eslint/no-unused-vars", None),
-        ("C:/ci/web/src/b.ts", "semi", None),
+    assert [(r.file, r.raw_file, r.rule, r.fix) for r in records] == [
+        ("src/b.ts", "C:\\ci\\web\\src\\b.ts", "@typescript-eslint/no-unused-vars", None),
+        ("src/b.ts", "C:\\ci\\web\\src\\b.ts", "semi", None),
     ]
 
 

@@ -71,8 +71,15 @@ JAVAC_WINDOWS = (
 
 
 def test_javac_windows_path_and_symbol_location_in_the_message(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()  # the Windows agent's checkout is C:\ci\app
+    (tmp_path / "src" / "Main.java").write_text("class Main {}\n")
     [record] = parse_log(JAVAC_WINDOWS, tmp_path)
-    assert (record.file, record.line, record.column) == ("C:/ci/app/src/Main.java", 4, 9)
+    assert (record.file, record.raw_file, record.line, record.column) == (
+        "src/Main.java",
+        "C:\\ci\\app\\src\\Main.java",
+        4,
+        9,
+    )
     assert record.message == "cannot find symbol\nsymbol:   method helper()\nlocation: class Main"
     assert record.type == "compile_error"
 

@@ -24,11 +24,22 @@ e: /ci/proj/build.gradle.kts: (2, 1): Expecting an element
 
 
 def test_kotlin_before_1_8_form_with_windows_path(tmp_path: Path) -> None:
-    got = [(r.file, r.line, r.column, r.severity, r.type, r.message) for r in parse_log(KOTLIN_OLD, tmp_path)]
+    # the sources are the repository's (checked out at /ci/proj and C:\ci\proj); the build script is not
+    sources = tmp_path / "src" / "main" / "kotlin"
+    sources.mkdir(parents=True)
+    (sources / "A.kt").write_text("fun a() = foo\n")
+    (sources / "B.kt").write_text("fun b(x: Int) {}\n")
+    records = parse_log(KOTLIN_OLD, tmp_path)
+    got = [(r.file, r.line, r.column, r.severity, r.type, r.message) for r in records]
     assert got == [
-        ("/ci/proj/src/main/kotlin/A.kt", 3, 5, "error", "compile_error", "Unresolved reference: foo"),
-        ("C:/ci/proj/src/main/kotlin/B.kt", 7, 13, "warning", "lint", "Parameter 'x' is never used"),
-        ("/ci/proj/build.gradle.kts", 2, 1, "error", "syntax_error", "Expecting an element"),
+        ("src/main/kotlin/A.kt", 3, 5, "error", "compile_error", "Unresolved reference: foo"),
+        ("src/main/kotlin/B.kt", 7, 13, "warning", "lint", "Parameter 'x' is never used"),
+        (None, 2, 1, "error", "syntax_error", "Expecting an element"),
+    ]
+    assert [r.raw_file for r in records] == [
+        "/ci/proj/src/main/kotlin/A.kt",
+        "C:\\ci\\proj\\src\\main\\kotlin\\B.kt",
+        "/ci/proj/build.gradle.kts",
     ]
 
 
@@ -47,5 +58,7 @@ def test_kotlin_before_1_8_line_seen_by_its_anchor_and_in_the_tail_is_one_record
     log = (
         "e: /ci/proj/src/main/kotlin/A.kt: (3, 9): Unresolved reference: TimeoutError\n\nBUILD FAILED in 2s\n"
     )
-    got = [(r.tool, r.file, r.line, r.column, r.message) for r in parse_log(log, tmp_path)]
-    assert got == [("kotlin", "/ci/proj/src/main/kotlin/A.kt", 3, 9, "Unresolved reference: TimeoutError")]
+    got = [(r.tool, r.file, r.raw_file, r.line, r.column, r.message) for r in parse_log(log, tmp_path)]
+    assert got == [
+        ("kotlin", None, "/ci/proj/src/main/kotlin/A.kt", 3, 9, "Unresolved reference: TimeoutError")
+    ]

@@ -200,12 +200,14 @@ NameError: name 'upload' is not defined
 
 
 def test_same_test_name_in_two_files_stays_two_records(tmp_path: Path) -> None:
-    got = essentials(parse_log(SAME_NAME_TWO_FILES, tmp_path))
-    assert [(r["tool"], r.get("test"), r.get("file"), r.get("line")) for r in got] == [
-        ("pytest", "tests/a/test_sum.py::test_total", "tests/a/test_sum.py", 2),
-        ("pytest", "tests/b/test_sum.py::test_total", "tests/b/test_sum.py", 3),
-        ("python", None, "/srv/ci/report.py", 4),  # after -q's closing line, output is no longer pytest's
+    records = parse_log(SAME_NAME_TWO_FILES, tmp_path)
+    assert [(r.tool, r.test, r.file, r.raw_file, r.line) for r in records] == [
+        ("pytest", "tests/a/test_sum.py::test_total", "tests/a/test_sum.py", None, 2),
+        ("pytest", "tests/b/test_sum.py::test_total", "tests/b/test_sum.py", None, 3),
+        # after -q's closing line, output is no longer pytest's; the script is not in the repository
+        ("python", None, None, "/srv/ci/report.py", 4),
     ]
+    got = essentials(records)
     assert got[1]["message"] == "assert 3 == 4\n +  where 3 = sum([1, 2])"
 
 
@@ -275,17 +277,29 @@ FAILED tests/test_calc.py::TestLoad::test_broken - json.decoder.JSONDecodeErr...
 
 
 def test_old_line_style_pairs_entries_with_the_summary_in_order(tmp_path: Path) -> None:
-    got = essentials(parse_log(OLD_LINE_STYLE, tmp_path))
-    assert [(r["test"], r["file"], r.get("line"), r["rule"]) for r in got] == [
-        ("tests/test_calc.py::test_add", "/tmp/pfold/tests/test_calc.py", 8, "AssertionError"),
-        ("tests/test_calc.py::test_divide", "/tmp/pfold/calc.py", 9, "ZeroDivisionError"),
+    # pytest ran in /tmp/pfold, a checkout of this repository; json's decoder.py is a library's
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_calc.py").write_text("def test_add(): assert 4 == 3\n")
+    (tmp_path / "calc.py").write_text("def divide(a, b): return a / b\n")
+    records = parse_log(OLD_LINE_STYLE, tmp_path)
+    assert [(r.test, r.file, r.raw_file, r.line, r.rule) for r in records] == [
+        (
+            "tests/test_calc.py::test_add",
+            "tests/test_calc.py",
+            "/tmp/pfold/tests/test_calc.py",
+            8,
+            "AssertionError",
+        ),
+        ("tests/test_calc.py::test_divide", "calc.py", "/tmp/pfold/calc.py", 9, "ZeroDivisionError"),
         (
             "tests/test_calc.py::TestLoad::test_broken",
             "tests/test_calc.py",
             None,
+            None,
             "json.decoder.JSONDecodeError",
         ),
     ]
+    got = essentials(records)
     assert got[2]["message"] == (
         "json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes: "
         "line 1 column 2 (char 1)"

@@ -41,17 +41,12 @@ def test_black_one_format_record_per_file_with_its_fix(tmp_path: Path) -> None:
         "\nOh no! 💥 💔 💥\n"
         "2 files would be reformatted, 1 file would be left unchanged.\n"
     )
+    (tmp_path / "src").mkdir()  # black ran in a checkout of this repository at /ci/build
+    (tmp_path / "src" / "app with space.py").write_text("x=1\n")
     a, b = parse_log(log, tmp_path)
-    assert where(a) == (
-        "black",
-        "format",
-        "/ci/build/src/app with space.py",
-        None,
-        None,
-        None,
-        "would reformat",
-    )
-    assert command(a) == ["black", "/ci/build/src/app with space.py"]
+    assert where(a) == ("black", "format", "src/app with space.py", None, None, None, "would reformat")
+    assert a.raw_file == "/ci/build/src/app with space.py"
+    assert command(a) == ["black", "src/app with space.py"]  # the fixer runs it from the repository root
     assert (b.file, command(b)) == ("src/b.py", ["black", "src/b.py"])
 
 
@@ -85,10 +80,11 @@ def test_black_old_cannot_format_lines(tmp_path: Path) -> None:
         " source\n"
     )
     old, versioned, internal = parse_log(log, tmp_path)
+    assert old.raw_file == "/w/fmts/syntax_error.py"  # not a file of this repository
     assert where(old) == (
         "black",
         "syntax_error",
-        "/w/fmts/syntax_error.py",
+        None,
         1,
         4,
         None,
@@ -148,16 +144,19 @@ def test_ruff_format_diagnostics_name_the_tool_from_the_command(tmp_path: Path) 
 
 
 def test_isort_windows_path(tmp_path: Path) -> None:
-    (r,) = parse_log(
-        "ERROR: C:\\ci\\app\\main.py Imports are incorrectly sorted and/or formatted.\r\n", tmp_path
-    )
+    log = "ERROR: C:\\ci\\app\\main.py Imports are incorrectly sorted and/or formatted.\r\n"
+    (outside,) = parse_log(log, tmp_path)  # no main.py here: C:\ci\app is another project
+    assert (outside.file, outside.raw_file, outside.fix) == (None, "C:\\ci\\app\\main.py", None)
+    (tmp_path / "main.py").write_text("import sys\nimport os\n")
+    (r,) = parse_log(log, tmp_path)
+    assert r.raw_file == "C:\\ci\\app\\main.py"
     assert where(r) == (
         "isort",
         "format",
-        "C:/ci/app/main.py",
+        "main.py",
         None,
         None,
         None,
         "Imports are incorrectly sorted and/or formatted.",
     )
-    assert command(r) == ["isort", "C:/ci/app/main.py"]  # the fix command names the normalised path
+    assert command(r) == ["isort", "main.py"]  # the fix command names the file as the repository does

@@ -68,12 +68,16 @@ FAILED (failures=4, errors=4)
 
 
 def test_unittest_before_311_names_tests_the_same_way(tmp_path: Path) -> None:
-    got = essentials(parse_log(UNITTEST_310, tmp_path))
+    for name in ("testimports.py", "testinventory.py", "inventory.py"):  # the run's checkout was /tmp/uf
+        (tmp_path / name).write_text("import unittest\n")
+    records = parse_log(UNITTEST_310, tmp_path)
+    assert [r.raw_file for r in records] == ["/tmp/uf/testimports.py", "/tmp/uf/inventory.py"]
+    got = essentials(records)
     assert got == [
         {
             "tool": "unittest",
             "type": "import_error",
-            "file": "/tmp/uf/testimports.py",
+            "file": "testimports.py",
             "line": 3,
             "severity": "error",
             "rule": "ModuleNotFoundError",
@@ -83,7 +87,7 @@ def test_unittest_before_311_names_tests_the_same_way(tmp_path: Path) -> None:
         {
             "tool": "unittest",
             "type": "test_failure",
-            "file": "/tmp/uf/inventory.py",
+            "file": "inventory.py",
             "line": 9,
             "severity": "error",
             "rule": "KeyError",
@@ -118,10 +122,12 @@ FAILED (failures=1)
 
 
 def test_unittest_captured_output_is_not_part_of_the_message(tmp_path: Path) -> None:
-    (got,) = essentials(parse_log(UNITTEST_BUFFERED, tmp_path))
+    (record,) = parse_log(UNITTEST_BUFFERED, tmp_path)
+    (got,) = essentials([record])
     assert got["message"] == "AssertionError: False is not true : cache is cold"
     assert got["test"] == "testout.TestOut.test_noisy"
-    assert (got["file"], got["line"]) == ("/tmp/ub/testout.py", 7)
+    # /tmp/ub is not this repository: no file, the path unittest printed kept as raw_file
+    assert (record.file, record.raw_file, record.line) == (None, "/tmp/ub/testout.py", 7)
 
 
 def test_a_fail_line_without_unittest_separator_is_not_a_test(tmp_path: Path) -> None:
@@ -146,12 +152,13 @@ COLOURED_313 = (
 
 
 def test_coloured_tracebacks(tmp_path: Path) -> None:
-    got = essentials(parse_log(COLOURED_313, tmp_path))
+    records = parse_log(COLOURED_313, tmp_path)
+    assert [(r.file, r.raw_file) for r in records] == [(None, "/tmp/tb13/app.py"), (None, "/tmp/pyx/b.py")]
+    got = essentials(records)
     assert got == [
         {
             "tool": "python",
             "type": "compile_error",
-            "file": "/tmp/tb13/app.py",
             "line": 10,
             "severity": "error",
             "rule": "NameError",
@@ -160,7 +167,6 @@ def test_coloured_tracebacks(tmp_path: Path) -> None:
         {
             "tool": "python",
             "type": "syntax_error",
-            "file": "/tmp/pyx/b.py",
             "line": 3,
             "severity": "error",
             "rule": "SyntaxError",
@@ -200,12 +206,23 @@ db-1   | LOG:  database system is ready to accept connections
 
 
 def test_a_constant_prefix_before_every_line(tmp_path: Path) -> None:
-    (crash,) = essentials(parse_log(INTERNALERROR, tmp_path))
-    assert (crash["file"], crash["line"], crash["rule"]) == ("/tmp/ie/conftest.py", 2, "RuntimeError")
-    assert crash["message"] == "RuntimeError: plugin broke"
-    (missing,) = essentials(parse_log(COMPOSE, tmp_path))
-    assert (missing["type"], missing["file"], missing["line"]) == ("import_error", "/app/manage.py", 18)
-    assert missing["message"] == "ModuleNotFoundError: No module named 'django'"
+    (crash,) = parse_log(INTERNALERROR, tmp_path)  # the conftest of a pytest run in /tmp/ie, not here
+    assert (crash.file, crash.raw_file, crash.line, crash.rule) == (
+        None,
+        "/tmp/ie/conftest.py",
+        2,
+        "RuntimeError",
+    )
+    assert crash.message == "RuntimeError: plugin broke"
+    (tmp_path / "manage.py").write_text("import django\n")  # the container's /app is this repository
+    (missing,) = parse_log(COMPOSE, tmp_path)
+    assert (missing.type, missing.file, missing.raw_file, missing.line) == (
+        "import_error",
+        "manage.py",
+        "/app/manage.py",
+        18,
+    )
+    assert missing.message == "ModuleNotFoundError: No module named 'django'"
 
 
 # An error raised inside the standard library from `python -c` (real output, 3.11): no frame the
@@ -245,9 +262,10 @@ subprocess.CalledProcessError: Command '['git', 'fetch']' returned non-zero exit
 
 
 def test_windows_paths_and_library(tmp_path: Path) -> None:
-    (got,) = essentials(parse_log(WINDOWS, tmp_path))
-    assert (got["file"], got["line"]) == ("C:/actions-runner/_work/app/app/cli.py", 41)
-    assert got["rule"] == "subprocess.CalledProcessError"
+    (tmp_path / "cli.py").write_text("run()\n")  # the runner's checkout is C:\actions-runner\_work\app\app
+    (got,) = parse_log(WINDOWS, tmp_path)
+    assert (got.file, got.raw_file, got.line) == ("cli.py", "C:\\actions-runner\\_work\\app\\app\\cli.py", 41)
+    assert got.rule == "subprocess.CalledProcessError"
 
 
 def test_a_truncated_traceback_makes_no_record(tmp_path: Path) -> None:
@@ -271,10 +289,10 @@ def test_two_crashes_in_a_row_are_two_records(tmp_path: Path) -> None:
         '  File "/app/b.py", line 2, in <module>\n'
         "ValueError: second\n"
     )
-    got = essentials(parse_log(log, tmp_path))
-    assert [(r["file"], r["message"]) for r in got] == [
-        ("/app/a.py", "ValueError: first"),
-        ("/app/b.py", "ValueError: second"),
+    got = [(r.file, r.raw_file, r.message) for r in parse_log(log, tmp_path)]
+    assert got == [
+        (None, "/app/a.py", "ValueError: first"),
+        (None, "/app/b.py", "ValueError: second"),
     ]
 
 

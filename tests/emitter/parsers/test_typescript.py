@@ -59,12 +59,14 @@ def test_parentheses_in_path_windows_path_and_config_errors(tmp_path: Path) -> N
         "tsconfig.json(4,5): error TS5023: Unknown compiler option 'strictest'.\n"
         "error TS18003: No inputs were found in config file '/ci/web/tsconfig.json'.\n"
     )
-    got = [(r.file, r.line, r.column, r.rule, r.type) for r in parse_log(log, tmp_path)]
+    (tmp_path / "src").mkdir()  # the Windows agent's checkout is C:\ci\web
+    (tmp_path / "src" / "index.ts").write_text("}\n")
+    got = [(r.file, r.raw_file, r.line, r.column, r.rule, r.type) for r in parse_log(log, tmp_path)]
     assert got == [
-        ("app/(shop)/page.tsx", 3, 14, "TS2307", "import_error"),
-        ("C:/ci/web/src/index.ts", 1, 1, "TS1128", "syntax_error"),
-        ("tsconfig.json", 4, 5, "TS5023", "compile_error"),
-        (None, None, None, "TS18003", "compile_error"),
+        ("app/(shop)/page.tsx", None, 3, 14, "TS2307", "import_error"),
+        ("src/index.ts", "C:\\ci\\web\\src\\index.ts", 1, 1, "TS1128", "syntax_error"),
+        ("tsconfig.json", None, 4, 5, "TS5023", "compile_error"),
+        (None, None, None, None, "TS18003", "compile_error"),
     ]
 
 
