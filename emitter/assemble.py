@@ -5,7 +5,7 @@ Imported only after the wrapped command has finished: this is where the heavy mo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 
 from .ci_env import ci_info
@@ -29,42 +29,33 @@ class Inputs:
     log_names: list[str] = field(default_factory=list)
     junit_files: list[str] = field(default_factory=list)
     sarif_files: list[str] = field(default_factory=list)
+    # report files of the other kinds (emitter/inputs: checkstyle, codequality, rdjson, json): (kind, path)
+    files: list[tuple[str, str]] = field(default_factory=list)
     log_tail: list[str] = field(default_factory=list)
     # The end of the command's output (`run`), for the test counts; None: read the end of each log
     # file named in log_names instead (`parse`).
     output_tail: str | None = None
     warnings: list[str] = field(default_factory=list)
     max_records: int = MAX_RECORDS
+    # told each report file that could not be read, as its one-line warning (run prints it, parse fails)
+    on_problem: Callable[[str], None] | None = None
 
 
 def build_report(inp: Inputs, root: str, env: Mapping[str, str]) -> Report:
-    from .junit import read_junit_counted
-    from .sarif import read_sarif
-
     hits = list(inp.log_hits)
     sources = [SourceFile(kind="log", path=name, records=0) for name in inp.log_names]
     warnings = list(inp.warnings)
     junit_counts: list[Counts] = []
-
-    def read_junit(path: str) -> tuple[list[Hit], str | None]:
-        found, problem, counts = read_junit_counted(path)
+    for kind, path in _files(inp):
+        found, problem, counts = _read(kind, path)
         if counts is not None:
             junit_counts.append(counts)
-        return found, problem
-
-    for kind, files, reader in (
-        ("junit", inp.junit_files, read_junit),
-        ("sarif", inp.sarif_files, read_sarif),
-    ):
-        for path in files:
-            try:
-                found, problem = reader(path)
-            except Exception as exc:  # a reader bug must not cost the report
-                found, problem = [], f"{path}: {type(exc).__name__}: {exc}"
-            hits.extend(found)
-            sources.append(SourceFile(kind=kind, path=path, records=len(found), error=problem))
-            if problem:
-                warnings.append(problem)
+        hits.extend(found)
+        sources.append(SourceFile(kind=_source_kind(kind), path=path, records=len(found), error=problem))
+        if problem:
+            warnings.append(problem)
+            if inp.on_problem is not None:
+                inp.on_problem(problem)
     try:
         tests = _tests(inp, junit_counts)
     except Exception as exc:  # a counting bug must not cost the report
@@ -93,6 +84,35 @@ def build_report(inp: Inputs, root: str, env: Mapping[str, str]) -> Report:
         log_tail=inp.log_tail,
         tests=tests,
     )
+
+
+def _files(inp: Inputs) -> list[tuple[str, str]]:
+    return [*(("junit", p) for p in inp.junit_files), *(("sarif", p) for p in inp.sarif_files), *inp.files]
+
+
+def _read(kind: str, path: str) -> tuple[list[Hit], str | None, Counts | None]:
+    """One report file's hits, its warning, and (JUnit of tests) its counts; a reader bug is a warning."""
+    try:
+        if kind != "junit":
+            from .inputs import reader
+
+            return (*reader(kind)(path), None)
+        from .inputs.lint_junit import read as read_lint_junit
+
+        linted = read_lint_junit(path)  # a linter's JUnit: findings, and no tests to count
+        if linted is not None:
+            return (*linted, None)
+        from .junit import read_junit_counted
+
+        return read_junit_counted(path)
+    except Exception as exc:  # a reader bug must not cost the report
+        return [], " ".join(f"{path}: {type(exc).__name__}: {exc}".split()), None
+
+
+def _source_kind(kind: str) -> str:
+    from .inputs.base import source_of
+
+    return source_of(kind)
 
 
 def _tests(inp: Inputs, junit: list[Counts]) -> TestCounts | None:

@@ -6,11 +6,10 @@ tests/emitter/test_clean_report.py holds this document equal, byte for byte, to 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict
 
+from .files import write_text
 from .test_counts import Counts
 
 SCHEMA_ID = "selfheal.report/v1"  # the same id as emitter.report.SCHEMA_ID (checked by the test)
@@ -49,13 +48,4 @@ def render(
 
 
 def write(path: str, text: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".report-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_text(path, text)

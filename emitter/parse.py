@@ -1,4 +1,13 @@
-"""`selfheal parse`: the same parsing on files that already exist (steps whose command cannot be wrapped)."""
+"""`selfheal parse`: the same parsing on files that already exist (steps whose command cannot be wrapped).
+
+Here the files are the whole job, so a file named on the command line that is missing or cannot be read
+(a log, `--junit`, `--sarif`, `--input`), or a report that cannot be written, is an error as a bad option
+is: one `selfheal: <what>` line each and exit 2. Unlike a bad option it stops nothing: every file that
+could be read still makes the report (marked partial, the problems among its warnings), so a step whose
+tests died before writing their JUnit still reports what its log says. (`selfheal run` differs on
+purpose: there the wrapped command's exit code is the step's, and a report file it did not write is a
+warning line.)
+"""
 
 from __future__ import annotations
 
@@ -14,6 +23,7 @@ from .parsers.base import Hit
 from .scan import Scanner
 
 CHUNK = 1 << 20
+USAGE_ERROR = 2  # fixer/cli.py's exit code for a UsageError
 
 
 @dataclass
@@ -21,6 +31,7 @@ class ParseOptions:
     logs: list[str] = field(default_factory=list)
     junit: list[str] = field(default_factory=list)
     sarif: list[str] = field(default_factory=list)
+    inputs: list[tuple[str, str]] = field(default_factory=list)  # `--input KIND=GLOB`, any kind
     task: str | None = None
     report: str | None = None
     formats: list[str] = field(default_factory=list)
@@ -28,6 +39,9 @@ class ParseOptions:
 
 
 def scan_file(path: str, hits: list[Hit]) -> None:
+    """The log's hits; a log that is one JSON document a tool wrote is read as that document."""
+    if _read_document(path, hits):
+        return
     scanner = Scanner(make_parsers(), hits.append)
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
@@ -35,39 +49,72 @@ def scan_file(path: str, hits: list[Hit]) -> None:
     scanner.finish()
 
 
+def _read_document(path: str, hits: list[Hit]) -> bool:
+    from .inputs.detect import MAX_OUTPUT, whole_output
+
+    with open(path, "rb") as fh:
+        start = fh.read(4096).lstrip()[:1]
+        if start not in (b"{", b"[") or os.fstat(fh.fileno()).st_size > MAX_OUTPUT:
+            return False
+        fh.seek(0)
+        found = whole_output(fh.read())
+    if found is None:
+        return False
+    hits.extend(found[1])
+    return True
+
+
 def parse(opts: ParseOptions) -> int:
     from .assemble import Inputs, build_report, write_all
-    from .report_files import fresh_files
+    from .report_files import fresh_by_kind
 
-    if not (opts.logs or opts.junit or opts.sarif):
-        raise UsageError("nothing to parse: give --log, --junit or --sarif")
+    patterns = [*(("junit", g) for g in opts.junit), *(("sarif", g) for g in opts.sarif), *opts.inputs]
+    if not (opts.logs or patterns):
+        raise UsageError("nothing to parse: give --log, --junit, --sarif or --input KIND=GLOB")
+    problems: list[str] = []
+
+    def problem(message: str) -> None:
+        problems.append(message)
+        _error(message)
+
     hits: list[Hit] = []
+    logs = []
     for path in opts.logs:
         try:
             scan_file(path, hits)
+            logs.append(path)
         except OSError as exc:
-            raise UsageError(f"cannot read log {path}: {exc.strerror}") from exc
-    junit, sarif = fresh_files(opts.junit, None), fresh_files(opts.sarif, None)
-    warnings = [f"no file matches {p}" for p in opts.junit + opts.sarif if not fresh_files([p], None)]
+            problem(f"cannot read log {path}: {exc.strerror or exc}")
+    files, missing = fresh_by_kind(patterns, None)
+    for kind, pattern in missing:
+        problem(f"no {kind} file matches {pattern}")
     task = opts.task or "parse"
     inputs = Inputs(
         task=task,
         command=[],
         status="parsed",
         log_hits=hits,
-        log_names=opts.logs,
-        junit_files=junit,
-        sarif_files=sarif,
-        warnings=warnings,
+        log_names=logs,
+        junit_files=[path for kind, path in files if kind == "junit"],
+        sarif_files=[path for kind, path in files if kind == "sarif"],
+        files=[(kind, path) for kind, path in files if kind not in ("junit", "sarif")],
+        warnings=list(problems),
         max_records=opts.max_records,
+        on_problem=problem,
     )
     report = build_report(inputs, find_root(), os.environ)
     if opts.report == "-":
         sys.stdout.write(report.to_json())
-        problems = write_all(report, os.devnull, opts.formats, summary=False) if opts.formats else []
+        written = write_all(report, os.devnull, opts.formats, summary=False) if opts.formats else []
     else:
         path = opts.report or os.path.join(find_root(), ".selfheal", f"{slug(task)}.json")
-        problems = write_all(report, path, opts.formats, summary=False)
-    for problem in problems:
-        sys.stderr.write(f"selfheal: warning: {problem}\n")
-    return 0
+        written = write_all(report, path, opts.formats, summary=False)
+    for message in written:
+        problem(message)
+    return USAGE_ERROR if problems else 0
+
+
+def _error(message: str) -> None:
+    """One line, as fixer/cli.py prints a UsageError."""
+    sys.stderr.write(f"selfheal: {message}\n")
+    sys.stderr.flush()

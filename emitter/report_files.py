@@ -1,5 +1,6 @@
-"""JUnit and SARIF files given by glob: only those written during this run count (a stale report from an
-earlier run must never produce records). Light: used before the wrapped command starts."""
+"""Report files given by glob (`--junit`, `--sarif`, `--input KIND=GLOB`): only those written during this run
+count (a stale report from an earlier run must never produce records). Light: used before the wrapped
+command starts."""
 
 from __future__ import annotations
 
@@ -42,3 +43,20 @@ def fresh_files(patterns: Iterable[str], before: Mapping[str, int] | None) -> li
         if before.get(path) != mtime:
             fresh.append(path)
     return fresh
+
+
+def fresh_by_kind(
+    patterns: Iterable[tuple[str, str]], before: Mapping[str, int] | None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """((kind, file) for every fresh file, each once; (kind, glob) for every glob that matched none).
+
+    A file matched by globs of two kinds is read as the first kind that names it."""
+    files: dict[str, str] = {}
+    missing = []
+    for kind, pattern in patterns:
+        found = fresh_files([pattern], before)
+        if not found:
+            missing.append((kind, pattern))
+        for path in found:
+            files.setdefault(path, kind)
+    return [(kind, path) for path, kind in files.items()], missing

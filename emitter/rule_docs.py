@@ -1,13 +1,16 @@
-"""Where each tool documents one of its rules: `doc_url(tool, rule, message)` → a URL or None.
+"""Where each tool documents one of its rules, and the rule's name: `rule_doc(tool, rule, message)`.
 
-One table for every output that links a rule (the Buildkite annotation now, SARIF `helpUri` later). A URL is
-given only when the tool publishes a page (or an anchor) per rule, and only for a rule of the exact shape the
-tool uses, so a rule name from a hostile log can never become part of a URL. Each scheme below was checked
-against the tool's own docs or code (the link the tool itself prints, where it prints one):
+One table for every output that links or names a rule (the Buildkite annotation's links, SARIF's `helpUri`
+and `name`). A URL is given only when the tool publishes a page (or an anchor, or one table of its codes)
+for the rule, and only for a rule of the exact shape the tool uses, so a rule name from a hostile log can
+never become part of a URL. Each scheme below was checked against the tool's own docs or code (the link the
+tool itself prints, where it prints one):
 
 | tool                | rule shape             | documentation                                                     |
 |---------------------|------------------------|-------------------------------------------------------------------|
 | ruff                | F401 / unused-import   | docs.astral.sh/ruff/rules/<code-or-name> (codes redirect, PR 8636)  |
+| flake8, pyflakes    | F401, C901             | flake8.pycqa.org/en/latest/user/error-codes.html (one table, no anchor per code) |
+| flake8, pycodestyle | E501, W291             | pycodestyle.pycqa.org/en/latest/intro.html#error-codes (one table)  |
 | mypy                | attr-defined           | mypy.readthedocs.io/en/stable/_refs.html#code-<code> (PR 15435)     |
 | pylint              | C0114 + "(symbol)"     | pylint.readthedocs.io/en/stable/user_guide/messages/<kind>/<symbol> |
 | eslint              | no-undef, @typescript-eslint/x | eslint.org/docs/latest/rules/<rule>, typescript-eslint.io/rules/<x> |
@@ -18,18 +21,30 @@ against the tool's own docs or code (the link the tool itself prints, where it p
 | yamllint            | line-length            | yamllint.readthedocs.io/en/stable/rules.html#module-yamllint.rules.x |
 | ansible-lint        | fqcn[action-core]      | docs.ansible.com/projects/lint/rules/<id>/ (ansible-lint's RULE_DOC_URL) |
 | go-vet              | printf, copylocks      | pkg.go.dev/golang.org/x/tools/go/analysis/passes/<package>        |
+| stylelint           | color-hex-length       | stylelint.io/user-guide/rules/<rule> (the rules' own meta.url)    |
+| standard            | no-var (eslint's)      | as eslint                                                         |
+| pydocstyle          | D103                   | www.pydocstyle.org/en/stable/error_codes.html (one table)         |
+| rubocop             | Layout/EmptyLines      | docs.rubocop.org/rubocop/cops_<dept>.html#<deptcop>, core departments only |
 
-Not linked, on purpose: flake8/pycodestyle and tsc (no page per code), pyright (its rules share one page with
-no stable anchor), rustc lints (the page depends on the lint's default level), golangci-lint (a linter name,
-not a rule; its docs have no per-linter anchor that has stayed put), gcc/clang flags.
+Not linked, on purpose: tsc's TS2304 codes (TypeScript publishes no page per code; the sites that do are
+third parties covering some codes), pyright (its rules share one page with no stable anchor), rustc lints (the
+page depends on the lint's default level), golangci-lint (a linter name, not a rule; its docs have no
+per-linter anchor that has stayed put), gcc/clang flags, flake8 plugins' codes (each plugin documents its own).
+
+Names, where the tool gives one beside an opaque code: pylint's symbol (printed last in its message) and
+bandit's test name (`[B101:assert_used]`; the table below is bandit's own, checked against the installed bandit
+by tests/emitter/outputs/test_sarif_rules.py). Everywhere else the rule id already is the name.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 RUFF = "https://docs.astral.sh/ruff/rules/"
+FLAKE8 = "https://flake8.pycqa.org/en/latest/user/error-codes.html"
+PYCODESTYLE = "https://pycodestyle.pycqa.org/en/latest/intro.html#error-codes"
 MYPY = "https://mypy.readthedocs.io/en/stable/_refs.html#code-"
 PYLINT = "https://pylint.readthedocs.io/en/stable/user_guide/messages/"
 ESLINT = "https://eslint.org/docs/latest/rules/"
@@ -42,6 +57,9 @@ BANDIT = "https://bandit.readthedocs.io/en/latest/"
 YAMLLINT = "https://yamllint.readthedocs.io/en/stable/rules.html#module-yamllint.rules."
 ANSIBLE_LINT = "https://docs.ansible.com/projects/lint/rules/"
 GO_PASSES = "https://pkg.go.dev/golang.org/x/tools/go/analysis/passes/"
+STYLELINT = "https://stylelint.io/user-guide/rules/"
+PYDOCSTYLE = "https://www.pydocstyle.org/en/stable/error_codes.html"
+RUBOCOP = "https://docs.rubocop.org/rubocop/"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -51,6 +69,8 @@ def _words(text: str) -> frozenset[str]:
 _KEBAB = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _RUFF_CODE = re.compile(r"[A-Z]{1,6}[0-9]{1,4}")
 _RUFF_PSEUDO = frozenset({"invalid-syntax", "unformatted"})  # ruff's own labels, not rules with a page
+_PYFLAKES_CODE = re.compile(r"F[0-9]{3}|C901")  # flake8's codes for pyflakes, and mccabe's one
+_PYCODESTYLE_CODE = re.compile(r"(?!E999)[EW][0-9]{3}")  # E999 is flake8's own syntax error
 _PYLINT_CODE = re.compile(r"[CRWEFI][0-9]{4}")
 _PYLINT_SYMBOL = re.compile(r"\(([a-z][a-z0-9-]*)\)\s*\Z")  # the symbol pylint prints last: "(unused-import)"
 _PYLINT_KINDS = {
@@ -80,6 +100,11 @@ _GO_VET = _words(
     "unreachable unsafeptr unusedresult waitgroup"
 )
 _GO_PACKAGE = {"composites": "composite", "copylocks": "copylock"}
+_PYDOCSTYLE_CODE = re.compile(r"D[0-9]{3}")
+# RuboCop's own departments; Rails/, RSpec/… cops are documented by their extensions, elsewhere
+_RUBOCOP_COP = re.compile(
+    r"(Bundler|Gemspec|Layout|Lint|Metrics|Migration|Naming|Security|Style)/([A-Z][A-Za-z0-9]*)"
+)
 # bandit's docs_utils.get_url, flattened: plugin pages, and the blacklists' anchors (B3xx calls, B4xx imports)
 _BANDIT_PLUGINS = (
     "B101 assert_used B102 exec_used B103 set_bad_file_permissions B104 hardcoded_bind_all_interfaces "
@@ -109,6 +134,25 @@ _BANDIT_BLACKLIST = (
     "B412 b412-import-httpoxy B413 b413-import-pycrypto B415 b415-import-pyghmi"
 )
 
+# bandit's test names where they differ from the words of the plugin's page above, and the blacklists' names
+_BANDIT_RENAMED = "B324 hashlib_insecure_functions B508 snmp_insecure_version B509 snmp_weak_cryptography"
+_BANDIT_BLACKLIST_NAMES = (
+    "B301 pickle B302 marshal B303 md5 B304 ciphers B305 cipher_modes B306 mktemp_q B307 eval "
+    "B308 mark_safe B310 urllib_urlopen B311 random B312 telnetlib B313 xml_bad_cElementTree "
+    "B314 xml_bad_ElementTree B315 xml_bad_expatreader B316 xml_bad_expatbuilder B317 xml_bad_sax "
+    "B318 xml_bad_minidom B319 xml_bad_pulldom B321 ftplib B323 unverified_context B401 import_telnetlib "
+    "B402 import_ftplib B403 import_pickle B404 import_subprocess B405 import_xml_etree B406 import_xml_sax "
+    "B407 import_xml_expat B408 import_xml_minidom B409 import_xml_pulldom B411 import_xmlrpclib "
+    "B412 import_httpoxy B413 import_pycrypto B415 import_pyghmi"
+)
+
+
+class RuleDoc(NamedTuple):
+    """What the tool publishes about a rule: its page, and its name when the rule id is an opaque code."""
+
+    url: str | None = None
+    name: str | None = None
+
 
 def _pairs(text: str) -> dict[str, str]:
     words = text.split()
@@ -120,6 +164,7 @@ _BANDIT |= {
     code: f"blacklists/blacklist_{'calls' if code.startswith('B3') else 'imports'}.html#{anchor}"
     for code, anchor in _pairs(_BANDIT_BLACKLIST).items()
 }
+BANDIT_NAMES = _pairs(_BANDIT_PLUGINS) | _pairs(_BANDIT_RENAMED) | _pairs(_BANDIT_BLACKLIST_NAMES)
 
 
 def _ruff(rule: str, message: str) -> str | None:
@@ -128,15 +173,32 @@ def _ruff(rule: str, message: str) -> str | None:
     return None
 
 
+def _flake8(rule: str, message: str) -> str | None:
+    if _PYFLAKES_CODE.fullmatch(rule):
+        return FLAKE8
+    return PYCODESTYLE if _PYCODESTYLE_CODE.fullmatch(rule) else None
+
+
+def _pycodestyle(rule: str, message: str) -> str | None:
+    return PYCODESTYLE if _PYCODESTYLE_CODE.fullmatch(rule) else None
+
+
+def _pyflakes(rule: str, message: str) -> str | None:
+    return FLAKE8 if _PYFLAKES_CODE.fullmatch(rule) else None
+
+
 def _mypy(rule: str, message: str) -> str | None:
     return MYPY + rule if _KEBAB.fullmatch(rule) else None
 
 
-def _pylint(rule: str, message: str) -> str | None:
+def _pylint_symbol(rule: str, message: str) -> str | None:
     symbol = _PYLINT_SYMBOL.search(message)
-    if not (_PYLINT_CODE.fullmatch(rule) and symbol):
-        return None
-    return f"{PYLINT}{_PYLINT_KINDS[rule[0]]}/{symbol.group(1)}.html"
+    return symbol.group(1) if symbol and _PYLINT_CODE.fullmatch(rule) else None
+
+
+def _pylint(rule: str, message: str) -> str | None:
+    symbol = _pylint_symbol(rule, message)
+    return f"{PYLINT}{_PYLINT_KINDS[rule[0]]}/{symbol}.html" if symbol else None
 
 
 def _eslint(rule: str, message: str) -> str | None:
@@ -179,8 +241,29 @@ def _go_vet(rule: str, message: str) -> str | None:
     return GO_PASSES + _GO_PACKAGE.get(rule, rule) if rule in _GO_VET else None
 
 
-TOOLS: dict[str, Callable[[str, str], str | None]] = {
+def _stylelint(rule: str, message: str) -> str | None:
+    return STYLELINT + rule if _KEBAB.fullmatch(rule) else None  # not a plugin's `scss/x`, nor CssSyntaxError
+
+
+def _pydocstyle(rule: str, message: str) -> str | None:
+    return PYDOCSTYLE if _PYDOCSTYLE_CODE.fullmatch(rule) else None
+
+
+def _rubocop(rule: str, message: str) -> str | None:
+    cop = _RUBOCOP_COP.fullmatch(rule)
+    if cop is None:
+        return None
+    department = cop.group(1).lower()
+    return f"{RUBOCOP}cops_{department}.html#{department}{cop.group(2).lower()}"
+
+
+Lookup = Callable[[str, str], str | None]
+
+TOOLS: dict[str, Lookup] = {
     "ruff": _ruff,
+    "flake8": _flake8,
+    "pycodestyle": _pycodestyle,
+    "pyflakes": _pyflakes,
     "mypy": _mypy,
     "pylint": _pylint,
     "eslint": _eslint,
@@ -193,15 +276,31 @@ TOOLS: dict[str, Callable[[str, str], str | None]] = {
     "yamllint": _yamllint,
     "ansible-lint": _ansible_lint,
     "go-vet": _go_vet,
+    "stylelint": _stylelint,
+    "standard": _eslint,  # standard's rules are eslint's (plugins' `n/x`, `import/x` are not linked)
+    "pydocstyle": _pydocstyle,
+    "rubocop": _rubocop,
 }
 
 
-def doc_url(tool: str, rule: str | None, message: str = "") -> str | None:
-    """The page documenting `rule` of `tool`, or None when the tool publishes none or the rule is unknown.
+NAMES: dict[str, Lookup] = {
+    "pylint": _pylint_symbol,
+    "bandit": lambda rule, _message: BANDIT_NAMES.get(rule),
+}
+
+
+def rule_doc(tool: str, rule: str | None, message: str = "") -> RuleDoc:
+    """The page documenting `rule` of `tool` and the rule's name, each None when the tool gives none.
 
     `message` matters only where the rule id alone does not name the page (pylint prints the symbol last).
     """
-    lookup = TOOLS.get(tool.lower())
-    if lookup is None or not rule or len(rule) > 100:
-        return None
-    return lookup(rule, message)
+    key = tool.lower()
+    if not rule or len(rule) > 100:
+        return RuleDoc()
+    url, name = TOOLS.get(key), NAMES.get(key)
+    return RuleDoc(url(rule, message) if url else None, name(rule, message) if name else None)
+
+
+def doc_url(tool: str, rule: str | None, message: str = "") -> str | None:
+    """The page documenting `rule` of `tool`, or None when the tool publishes none or the rule is unknown."""
+    return rule_doc(tool, rule, message).url

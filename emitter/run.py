@@ -13,7 +13,7 @@ import time
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from . import wrap
 from .ci_env import default_task, slug
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 TAIL_BYTES = 64 * 1024
 TAIL_LINES = 50
+# stdout kept whole while it may be one JSON document a tool wrote (emitter/inputs/detect.py)
+MAX_DOCUMENT = 64 * 1024 * 1024
 
 
 @dataclass
@@ -34,6 +36,7 @@ class RunOptions:
     report: str | None = None
     junit: list[str] = field(default_factory=list)
     sarif: list[str] = field(default_factory=list)
+    inputs: list[tuple[str, str]] = field(default_factory=list)  # `--input KIND=GLOB`, any kind
     log_file: str | None = None
     formats: list[str] = field(default_factory=list)
     pty: bool = False
@@ -60,17 +63,23 @@ class Collector:
         # parsers' imports and regex compilation.
         self.scanners: dict[int, Scanner] | None = None
         self.scanning = True
+        # stdout, kept while it may be one JSON document (it starts with `{` or `[`), and the hits the
+        # text parsers found in it meanwhile: dropped when the document is read as what it is
+        self.document: bytearray | None = bytearray()
+        self.document_seen = False
+        self.document_hits: list[Hit] = []
         self.tail: deque[bytes] = deque()
         self.tail_size = 0
-        self.log = None
+        self.log: BinaryIO | None = None
         if log_file:
-            try:
-                os.makedirs(os.path.dirname(os.path.abspath(log_file)), exist_ok=True)
-                self.log = open(log_file, "wb")  # noqa: SIM115 - closed in finish()
-            except OSError as exc:
-                self._problem(f"cannot write log file {log_file}: {exc.strerror}")
+            from .files import open_stream  # only then: tempfile is no light import
 
-    def _problem(self, message: str) -> None:
+            try:
+                self.log = open_stream(log_file)  # closed in finish()
+            except OSError as exc:
+                self.problem(f"cannot write log file {log_file}: {exc.strerror}")
+
+    def problem(self, message: str) -> None:
         self.warnings.append(message)
         warn(message)
 
@@ -83,8 +92,10 @@ class Collector:
             try:
                 self.log.write(data)
             except OSError as exc:
-                self._problem(f"log file write failed: {exc.strerror}")
+                self.problem(f"log file write failed: {exc.strerror}")
                 self.log = None
+        if stream == 1 and self.document is not None:
+            self._keep(data)
         if self.scanning:
             try:
                 if self.scanners is None:
@@ -93,18 +104,56 @@ class Collector:
             except Exception as exc:  # parsing stops; the command's output does not
                 self._parser_crash(exc)
 
+    def _keep(self, data: bytes) -> None:
+        document = self.document
+        assert document is not None
+        if not self.document_seen:  # decided on the first bytes that are not white space
+            head = data.lstrip()[:1]
+            if head and head not in (b"{", b"["):
+                self.document, self.document_hits = None, []  # text: the common case
+                return
+            self.document_seen = bool(head)
+        if len(document) + len(data) > MAX_DOCUMENT:
+            self.document, self.document_hits = None, []
+        else:
+            document += data
+
+    def _emit_stdout(self, hit: Hit) -> None:
+        self.hits.append(hit)
+        if self.document is not None:
+            self.document_hits.append(hit)
+
     def _make_scanners(self) -> dict[int, Scanner]:
         from .parsers import make_parsers
         from .scan import Scanner
 
         dirs: list[str] = []  # make announces directories on stdout, compilers complain on stderr
         return {
-            1: Scanner(make_parsers(), self.hits.append, self.hint, dirs),
+            1: Scanner(make_parsers(), self._emit_stdout, self.hint, dirs),
             2: Scanner(make_parsers(), self.hits.append, self.hint, dirs),
         }
 
+    def read_document(self) -> None:
+        """When the whole stdout is one JSON document a tool wrote (eslint -f json, cargo's messages, …),
+        its findings replace what the text parsers made of it. Once, at the end; never costs the report."""
+        document, self.document = self.document, None
+        if not document or not document.strip():
+            return
+        try:
+            from .inputs.detect import whole_output
+
+            found = whole_output(bytes(document))
+        except Exception as exc:
+            self.problem(f"stdout not read as JSON ({type(exc).__name__}: {exc})")
+            return
+        if found is None:
+            return
+        drop = {id(hit) for hit in self.document_hits}
+        self.hits = [hit for hit in self.hits if id(hit) not in drop] + found[1]
+        self.document_hits = []
+
     def _parser_crash(self, exc: Exception) -> None:
-        self._problem(f"parsing stopped after an internal error ({type(exc).__name__}: {exc})")
+        self.problem(f"parsing stopped after an internal error ({type(exc).__name__}: {exc})")
         self.scanners = None
         self.scanning = False
 
@@ -119,16 +168,21 @@ class Collector:
             self.log.close()
 
     def tail_text(self) -> str:
-        """The last TAIL_BYTES of the output as text (both streams, as they came)."""
+        """The last TAIL_BYTES of the output (both streams, as they came) as the parsers read it: runners'
+        summaries are found behind colour and CI prefixes."""
+        from .prefixes import clean
         from .test_counts import tail_text
 
-        return tail_text(b"".join(self.tail), TAIL_BYTES)
+        return "\n".join(map(clean, tail_text(b"".join(self.tail), TAIL_BYTES).split("\n")))
 
     def tail_lines(self) -> list[str]:
-        from .scan import clean_line
+        """The last lines as the user saw them: escapes gone, a redrawn line's last segment, prefixes kept."""
+        from .scan import display_line
 
-        lines = b"".join(self.tail).splitlines()[-TAIL_LINES:]
-        return [clean_line(line)[:1000] for line in lines]
+        lines = b"".join(self.tail).split(b"\n")
+        if lines[-1] == b"":
+            lines.pop()
+        return [display_line(line)[:1000] for line in lines[-TAIL_LINES:]]
 
 
 def run(opts: RunOptions) -> int:
@@ -136,14 +190,16 @@ def run(opts: RunOptions) -> int:
     started_wall, started = time.time(), time.monotonic()
     task = opts.task or default_task(env, opts.command)
     warnings: list[str] = []
+    patterns = _patterns(opts)
     before = None
-    if opts.junit or opts.sarif:
+    if patterns:
         from .report_files import snapshot
 
-        before = snapshot([*opts.junit, *opts.sarif])
+        before = snapshot(pattern for _, pattern in patterns)
     collector = Collector(" ".join(opts.command), opts.log_file, warnings)
     result = wrap.run(opts.command, collector, use_pty=opts.pty)
     collector.finish()
+    collector.read_document()
     try:
         _report(opts, task, result, collector, started_wall, time.monotonic() - started, before)
     except Exception as exc:
@@ -167,9 +223,9 @@ def _report(
     path = opts.report or os.path.join(root, ".selfheal", _report_name(task, env))
     cwd = os.path.relpath(os.getcwd(), root).replace(os.sep, "/")
     started_at = datetime.fromtimestamp(started_wall, timezone.utc).isoformat(timespec="seconds")
-    junit, sarif = _fresh(opts.junit, before), _fresh(opts.sarif, before)
+    files = _fresh(_patterns(opts), before, collector)
     clean = result.exit_code == 0 and not result.signal and not collector.hits and not collector.warnings
-    if clean and not junit and not sarif and not opts.formats:
+    if clean and not files and not opts.formats:
         from . import clean_report
         from .ci_env import ci_info
         from .test_counts import from_text
@@ -196,12 +252,14 @@ def _report(
         duration_s=round(duration, 3),
         log_hits=collector.hits,
         log_names=["output"],
-        junit_files=junit,
-        sarif_files=sarif,
+        junit_files=[path for kind, path in files if kind == "junit"],
+        sarif_files=[path for kind, path in files if kind == "sarif"],
+        files=[(kind, path) for kind, path in files if kind not in ("junit", "sarif")],
         log_tail=collector.tail_lines() if result.exit_code != 0 else [],
         output_tail=collector.tail_text(),
         warnings=collector.warnings,
         max_records=opts.max_records,
+        on_problem=warn,
     )
     report = build_report(inputs, root, env)
     has_errors = any(r.severity == "error" for r in report.records)
@@ -209,12 +267,23 @@ def _report(
         warn(problem)
 
 
-def _fresh(patterns: list[str], before: dict[str, int] | None) -> list[str]:
+def _patterns(opts: RunOptions) -> list[tuple[str, str]]:
+    """(kind, glob) of every report file asked for: `--junit`, `--sarif` and `--input KIND=GLOB`."""
+    return [*(("junit", g) for g in opts.junit), *(("sarif", g) for g in opts.sarif), *opts.inputs]
+
+
+def _fresh(
+    patterns: list[tuple[str, str]], before: dict[str, int] | None, collector: Collector
+) -> list[tuple[str, str]]:
+    """The files this run wrote, by kind; a glob that matched none of them is one warning."""
     if not patterns:
         return []
-    from .report_files import fresh_files
+    from .report_files import fresh_by_kind
 
-    return fresh_files(patterns, before)
+    files, missing = fresh_by_kind(patterns, before)
+    for kind, pattern in missing:
+        collector.problem(f"no {kind} file matching {pattern} was written by this run")
+    return files
 
 
 def _report_name(task: str, env: Mapping[str, str]) -> str:

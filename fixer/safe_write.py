@@ -3,6 +3,9 @@
 A regular file (or none) is replaced atomically: a temporary file beside it, then a rename, which replaces a
 symbolic link itself and never the file it points to — repository code may have planted one under
 `.selfheal/` aiming at a file of the user's. A device or FIFO (`--outcome /dev/stdout`) is written through.
+(The emitter follows links instead: its paths come from its user's command line; emitter/files.py.)
+
+Files get the emitter's `FILE_MODE`, the one mode of the report, its outputs and the outcome.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-MODE = 0o644  # the same mode the emitter gives its reports
+from emitter.files import FILE_MODE
 
 
 def write_file(path: Path | str, data: bytes | str) -> None:
@@ -31,7 +34,7 @@ def write_file(path: Path | str, data: bytes | str) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
-        os.chmod(tmp, MODE)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         os.unlink(tmp)

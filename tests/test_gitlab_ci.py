@@ -133,7 +133,8 @@ def test_every_input_has_a_description_and_a_default_that_its_own_rules_accept()
 
 def test_the_inputs_are_the_documented_ones_and_each_is_used() -> None:
     assert set(spec_inputs()) == {
-        *("stage", "job_name", "deliver_job_name", "image", "install", "engine", "mode", "max_attempts"),
+        *("stage", "job_name", "deliver_job_name", "image", "install", "fix_install", "engine", "mode"),
+        "max_attempts",
         *("verify", "token_variable", "merge_requests_only", "split", "environment", "junit"),
     }
     used = set(INPUT.findall(component_parts()[1]))
@@ -174,7 +175,10 @@ def test_the_hidden_job_keeps_reports_whatever_happens() -> None:
     }
     assert body(junit="reports/*.xml")[".selfheal"]["artifacts"]["reports"]["junit"] == "reports/*.xml"
     install = "\n".join(hidden["before_script"])
-    assert "command -v selfheal" in install and '"ci-selfheal[fix]"' in install
+    assert "command -v selfheal" in install and '"$_SELFHEAL_INSTALL"' in install
+    # a wrapped job needs the emitter only; the fix job, which extends it, the fixer's extra too
+    assert hidden["variables"]["_SELFHEAL_INSTALL"] == "ci-selfheal"
+    assert body()["selfheal-fix"]["variables"]["_SELFHEAL_INSTALL"] == "ci-selfheal[fix]"
     assert "script" not in hidden  # the job that extends it brings its own
 
 
@@ -266,7 +270,7 @@ def test_the_project_pipeline_is_valid_and_includes_the_component_with_known_inp
     [include] = pipeline["include"]
     assert include["local"] == "templates/selfheal.yml"
     assert set(include["inputs"]) <= set(spec_inputs())
-    assert include["inputs"]["install"] == ".[fix]"
+    assert (include["inputs"]["install"], include["inputs"]["fix_install"]) == (".", ".[fix]")
     merged = {**body(**include["inputs"]), **{k: v for k, v in pipeline.items() if k != "include"}}
     assert errors(merged) == []
     assert "selfheal-fix" in merged
@@ -514,6 +518,7 @@ def test_jobs_install_selfheal_when_it_is_not_on_path(gcl: None, tmp_path: Path)
   - local: templates/selfheal.yml
     inputs:
       install: {wheel}
+      fix_install: {wheel}
       split: true
 unit:
   extends: .selfheal

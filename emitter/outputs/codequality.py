@@ -24,9 +24,9 @@ import hashlib
 import json
 from typing import Any
 
+from ..files import write_dest
 from ..redact import Redactor
 from ..report import Record, Report
-from .json_report import write_dest
 from .summary import one_line, value
 
 name = "codequality"

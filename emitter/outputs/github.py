@@ -9,9 +9,9 @@ Destination `-` is stdout, where the runner reads commands; any other destinatio
 
 from __future__ import annotations
 
+from ..files import write_dest
 from ..redact import Redactor
 from ..report import Record, Report
-from .json_report import write_dest
 from .summary import errors_first, value
 
 name = "github"

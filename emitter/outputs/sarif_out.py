@@ -1,8 +1,9 @@
 """One merged SARIF 2.1.0 log: a run per (task, tool), results with their rules, locations and fixes.
 
 Locations are repo-relative URIs against `%SRCROOT%` (the consumer knows where the checkout is; we do
-not pin it, so the log stays valid on another machine). Absolute paths outside the repo become `file://`
-URIs. Each result carries `partialFingerprints["selfheal/v1"]`, the record's line-shift-stable
+not pin it, so the log stays valid on another machine). A record whose file is outside the repository has
+no location (its `raw_file` is no place a consumer can show); absolute paths that still reach this module
+(a fix's edit) become `file://` URIs. Each result carries `partialFingerprints["selfheal/v1"]`, the record's line-shift-stable
 fingerprint, so code scanning tracks an alert across commits. A tool's fix comes back out as SARIF
 `fixes` (edits grouped by file); a fix that is only a command (`ruff --fix`) has no SARIF form and goes in
 the result's `properties.selfheal.fixCommand`.
@@ -10,6 +11,12 @@ the result's `properties.selfheal.fixCommand`.
 Results need a rule id for most consumers: when the tool has none (test failures, infra), the record's
 type stands in (`test_failure`). A test id becomes a logical location. Each run has
 `automationDetails.id = "<task>/"`, so one upload with several tasks keeps a distinct category per run.
+
+Each rule of `tool.driver.rules` carries what is known of it: `helpUri`, the tool's page for the rule, and
+`name`, where the tool gives one beside an opaque code (pylint's symbol, bandit's test name), both from
+emitter/rule_docs.py; and always a one-line `shortDescription` (code scanning expects one): for a
+stand-in rule what its record type means, for a tool's rule what the tool said the first time it reported
+it (tools print no rule descriptions, and a made-up one would be worse).
 """
 
 from __future__ import annotations
@@ -22,10 +29,11 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
+from ..files import write_dest
 from ..redact import Redactor
 from ..report import Edit, Fix, Record, Report
-from .json_report import write_dest
-from .summary import value
+from ..rule_docs import rule_doc
+from .summary import one_line, value
 
 name = "sarif"
 suffix = ".sarif"
@@ -36,6 +44,21 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "selfheal/v1"
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 _WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:/")
+MAX_SHORT_DESCRIPTION = 300
+# the rule id a record gets when its tool names no rule: its type, described
+TYPE_DESCRIPTIONS = {
+    "format": "The file is not formatted as the formatter would format it",
+    "lint": "A linter finding",
+    "type_error": "A type error",
+    "syntax_error": "A syntax error",
+    "compile_error": "A compile error",
+    "import_error": "A module or package could not be imported",
+    "test_failure": "A test failed",
+    "security": "A security finding",
+    "dependency": "A dependency could not be resolved or installed",
+    "infra": "An infrastructure failure (network, disk, memory, runner), not the code",
+    "unknown": "An error",
+}
 
 
 def artifact_location(path: str) -> dict[str, str]:
@@ -122,6 +145,23 @@ def result(record: Record, rule_id: str, rule_index: int, redactor: Redactor) ->
     return out
 
 
+def rule_descriptor(record: Record, rule_id: str, redactor: Redactor) -> dict[str, Any]:
+    """`tool.driver.rules[i]` for the first record of a rule (the rule id is already redacted)."""
+    descriptor: dict[str, Any] = {"id": rule_id}
+    if not record.rule:
+        text = TYPE_DESCRIPTIONS.get(rule_id, TYPE_DESCRIPTIONS["unknown"])
+        descriptor["shortDescription"] = {"text": text}
+        return descriptor
+    message = redactor.redact(record.message)
+    doc = rule_doc(redactor.redact(record.tool), rule_id, message)
+    if doc.name and doc.name != rule_id:
+        descriptor["name"] = doc.name
+    descriptor["shortDescription"] = {"text": one_line(message, MAX_SHORT_DESCRIPTION) or rule_id}
+    if doc.url:
+        descriptor["helpUri"] = doc.url
+    return descriptor
+
+
 def _new_run(report: Report, task: str, tool: str, redactor: Redactor) -> dict[str, Any]:
     run: dict[str, Any] = {
         "tool": {"driver": {"name": redactor.redact(tool), "rules": []}},
@@ -152,7 +192,7 @@ def build_log(reports: Iterable[Report], redactor: Redactor) -> dict[str, Any]:
             indexes = rule_indexes[key]
             if rule_id not in indexes:
                 indexes[rule_id] = len(indexes)
-                runs[key]["tool"]["driver"]["rules"].append({"id": rule_id})
+                runs[key]["tool"]["driver"]["rules"].append(rule_descriptor(record, rule_id, redactor))
             runs[key]["results"].append(result(record, rule_id, indexes[rule_id], redactor))
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": list(runs.values())}
 

@@ -51,13 +51,13 @@ RENAME='-c import os, sys; os.replace(* : exec "$TEST_PYTHON" "$@"' # publishes 
   assert_output "selfheal: python3 not found: the selfheal plugin needs python3 on the agent"
 }
 
-@test "installs the CLI once, from the plugin checkout, into a folder keyed by the plugin version" {
+@test "installs the CLI once, from the plugin checkout (the emitter only), into a folder keyed by the plugin version" {
   stub_python "$MAKE_VENV" "$RENAME"
   run "$(hook_wrapper environment)"
   assert_success
   assert_output --partial "installing the CLI into $SELFHEAL_CACHE_DIR/$VERSION-py3.99"
   unstub python3
-  assert_equal "$(cat "$FAKE_PIP_LOG")" "${ROOT}[fix]"
+  assert_equal "$(cat "$FAKE_PIP_LOG")" "${ROOT}"
   local venv_bin="$SELFHEAL_CACHE_DIR/$VERSION-py3.99/bin"
   assert_equal "$(after_env environment PATH)" "$venv_bin:$PATH"
   assert [ -L "$SELFHEAL_CACHE_DIR/$VERSION-py3.99" ] # a link to the one virtualenv, nothing else
@@ -71,6 +71,17 @@ RENAME='-c import os, sys; os.replace(* : exec "$TEST_PYTHON" "$@"' # publishes 
   unstub python3
   assert_equal "$(after_env environment PATH)" "$venv_bin:$PATH"
   assert_equal "$(wc -l <"$FAKE_PIP_LOG")" 1
+}
+
+@test "a fix step the plugin added gets the fixer's extra, in a folder of its own" {
+  export SELFHEAL_FAILED_JOB_ID=job-1
+  stub_python "$MAKE_VENV" "$RENAME"
+  run "$(hook_wrapper environment)"
+  assert_success
+  assert_output --partial "installing the CLI into $SELFHEAL_CACHE_DIR/$VERSION-py3.99-fix"
+  unstub python3
+  assert_equal "$(cat "$FAKE_PIP_LOG")" "${ROOT}[fix]"
+  assert_equal "$(after_env environment PATH)" "$SELFHEAL_CACHE_DIR/$VERSION-py3.99-fix/bin:$PATH"
 }
 
 @test "the install option is installed instead, into a folder of its own" {
@@ -91,7 +102,7 @@ RENAME='-c import os, sys; os.replace(* : exec "$TEST_PYTHON" "$@"' # publishes 
   stub_python "$MAKE_VENV"
   run "$(hook_wrapper environment)"
   assert_failure 1
-  assert_line "selfheal: could not install the selfheal CLI from ${ROOT}[fix] into $SELFHEAL_CACHE_DIR/$VERSION-py3.99 (see above)"
+  assert_line "selfheal: could not install the selfheal CLI from ${ROOT} into $SELFHEAL_CACHE_DIR/$VERSION-py3.99 (see above)"
   unstub python3
   assert_equal "$(ls -A "$SELFHEAL_CACHE_DIR")" ""
 }

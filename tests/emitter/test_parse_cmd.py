@@ -38,11 +38,18 @@ def test_parse_without_inputs_is_a_one_line_usage_error(tmp_path: Path) -> None:
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
 
 
-def test_parse_missing_log_is_a_one_line_usage_error(tmp_path: Path) -> None:
+def test_parse_a_missing_log_is_one_line_and_exit_2_like_its_usage_errors(tmp_path: Path) -> None:
+    """Exit 2 and one `selfheal: ` line, as a usage error; the (empty, partial) report is still written."""
     proc = subprocess.run(
         [*SELFHEAL, "parse", "--log", "nope.log"], cwd=tmp_path, capture_output=True, text=True, check=False
     )
-    assert proc.returncode == 2 and "nope.log" in proc.stderr and "Traceback" not in proc.stderr
+    assert (proc.returncode, proc.stderr) == (
+        2,
+        "selfheal: cannot read log nope.log: No such file or directory\n",
+    )
+    report = Report.load(str(tmp_path / ".selfheal" / "parse.json"))
+    assert report.partial and report.records == []
+    assert report.warnings == ["cannot read log nope.log: No such file or directory"]
 
 
 def test_schema_is_the_report_models_json_schema() -> None:
@@ -57,7 +64,7 @@ def test_schema_is_the_report_models_json_schema() -> None:
     assert {"fingerprint", "file", "line", "column", "rule", "type", "severity"} <= set(record["properties"])
 
 
-def parse(tmp_path: Path, *args: str) -> Report:
+def parse(tmp_path: Path, *args: str, code: int = 0) -> Report:
     proc = subprocess.run(
         [*SELFHEAL, "parse", *args, "--report", "-"],
         cwd=tmp_path,
@@ -65,7 +72,7 @@ def parse(tmp_path: Path, *args: str) -> Report:
         text=True,
         check=False,
     )
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == code, proc.stderr
     return Report.model_validate(json.loads(proc.stdout))
 
 
@@ -89,8 +96,8 @@ def test_parse_sums_junit_files_and_prefers_them_to_the_log(tmp_path: Path) -> N
         (tmp_path / name).write_text(f'<testsuite name="{name}">{cases}</testsuite>')
     (tmp_path / "broken.xml").write_text("<testsuite>")
     (tmp_path / "build.log").write_text("Ran 40 tests in 1.0s\n\nOK\n")
-    report = parse(tmp_path, "--log", "build.log", "--junit", "*.xml")
-    assert report.tests is not None and report.partial  # the broken file is a warning, not a count
+    report = parse(tmp_path, "--log", "build.log", "--junit", "*.xml", code=2)
+    assert report.tests is not None and report.partial  # the broken file is an error line, not a count
     assert report.tests.model_dump() == {
         "total": 4, "passed": 2, "failed": 1, "skipped": 1, "source": "junit"
     }  # fmt: skip

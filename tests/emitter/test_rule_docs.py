@@ -16,6 +16,13 @@ from emitter.rule_docs import TOOLS, doc_url
         ("ruff", "ASYNC100", "", "https://docs.astral.sh/ruff/rules/ASYNC100"),
         ("ruff", "unused-import", "", "https://docs.astral.sh/ruff/rules/unused-import"),
         ("mypy", "attr-defined", "", "https://mypy.readthedocs.io/en/stable/_refs.html#code-attr-defined"),
+        # flake8's one table of pyflakes' F codes and mccabe's C901; pycodestyle's one table of E/W codes
+        ("flake8", "F401", "", "https://flake8.pycqa.org/en/latest/user/error-codes.html"),
+        ("flake8", "C901", "", "https://flake8.pycqa.org/en/latest/user/error-codes.html"),
+        ("pyflakes", "F821", "", "https://flake8.pycqa.org/en/latest/user/error-codes.html"),
+        ("flake8", "E302", "", "https://pycodestyle.pycqa.org/en/latest/intro.html#error-codes"),
+        ("flake8", "W291", "", "https://pycodestyle.pycqa.org/en/latest/intro.html#error-codes"),
+        ("pycodestyle", "E501", "", "https://pycodestyle.pycqa.org/en/latest/intro.html#error-codes"),
         (
             "pylint",
             "C0114",
@@ -86,6 +93,16 @@ from emitter.rule_docs import TOOLS, doc_url
         ),
         ("go-vet", "printf", "", "https://pkg.go.dev/golang.org/x/tools/go/analysis/passes/printf"),
         ("go-vet", "copylocks", "", "https://pkg.go.dev/golang.org/x/tools/go/analysis/passes/copylock"),
+        # the URL stylelint's own rule carries in its meta (tests/js/node_modules/stylelint/lib/rules/*)
+        ("stylelint", "color-hex-length", "", "https://stylelint.io/user-guide/rules/color-hex-length"),
+        ("standard", "no-var", "", "https://eslint.org/docs/latest/rules/no-var"),
+        ("pydocstyle", "D103", "", "https://www.pydocstyle.org/en/stable/error_codes.html"),
+        (
+            "rubocop",
+            "Layout/EmptyLines",
+            "",
+            "https://docs.rubocop.org/rubocop/cops_layout.html#layoutemptylines",
+        ),
     ],
 )
 def test_each_tool_links_its_rule_page(tool: str, rule: str, message: str, url: str) -> None:
@@ -99,7 +116,11 @@ def test_each_tool_links_its_rule_page(tool: str, rule: str, message: str, url: 
         ("ruff", "", ""),
         ("ruff", "invalid-syntax", ""),  # ruff's own label, no page
         ("ruff-format", "unformatted", ""),
-        ("flake8", "E302", ""),  # pycodestyle publishes no page per code
+        ("flake8", "B950", ""),  # a plugin's code (flake8-bugbear): the plugin documents it
+        ("flake8", "N802", ""),  # pep8-naming's
+        ("flake8", "E3021", ""),
+        ("pycodestyle", "F401", ""),  # not a pycodestyle code
+        ("pyflakes", "E501", ""),  # not a pyflakes code
         ("tsc", "TS2304", ""),
         ("pyright", "reportArgumentType", ""),
         ("gcc", "-Wformat", ""),
@@ -113,6 +134,10 @@ def test_each_tool_links_its_rule_page(tool: str, rule: str, message: str, url: 
         ("yamllint", "syntax", ""),
         ("go-vet", "somelinter", ""),
         ("mypy", "Attr Defined", ""),
+        ("stylelint", "scss/at-rule-no-unknown", ""),  # a plugin's rule
+        ("stylelint", "CssSyntaxError", ""),
+        ("rubocop", "Rails/Output", ""),  # an extension's department: documented elsewhere
+        ("pydocstyle", "D1", ""),
     ],
 )
 def test_no_link_where_the_tool_publishes_no_page(tool: str, rule: str | None, message: str) -> None:
@@ -150,6 +175,9 @@ def test_a_hostile_pylint_message_cannot_pick_the_page_name() -> None:
 def test_every_url_is_https_and_safe_inside_a_markdown_link() -> None:
     samples = {
         "ruff": "E501",
+        "flake8": "E501",
+        "pycodestyle": "W605",
+        "pyflakes": "F841",
         "mypy": "misc",
         "eslint": "semi",
         "shellcheck": "SC1009",
@@ -161,6 +189,10 @@ def test_every_url_is_https_and_safe_inside_a_markdown_link() -> None:
         "yamllint": "new-line-at-end-of-file",
         "ansible-lint": "name[casing]",
         "go-vet": "composites",
+        "stylelint": "color-no-invalid-hex",
+        "standard": "eqeqeq",
+        "pydocstyle": "D100",
+        "rubocop": "Style/StringLiterals",
     }
     assert set(samples) | {"pylint"} == set(TOOLS)
     urls = [doc_url(tool, rule) for tool, rule in samples.items()]

@@ -178,3 +178,53 @@ def test_a_counting_bug_costs_neither_report(
         capfd.readouterr().err.count("test counts not read (RuntimeError: counting bug)") == 1
     )  # clean path
     assert data["partial"] and data["warnings"] == ["test counts not read (RuntimeError: counting bug)"]
+
+
+def test_a_tools_json_on_stdout_is_read_even_when_the_command_succeeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """eslint with only warnings exits 0: its JSON still becomes records (the clean fast path is skipped)."""
+    document = [
+        {
+            "filePath": str(tmp_path / "a.js"),
+            "messages": [
+                {
+                    "ruleId": "no-empty",
+                    "severity": 1,
+                    "message": "Empty block statement.",
+                    "line": 2,
+                    "column": 9,
+                }
+            ],
+        }
+    ]
+    (tmp_path / "a.js").write_text("if (x) {\n  if (y) {}\n}\n")
+    (tmp_path / "out.json").write_text(json.dumps(document))
+    monkeypatch.setenv("SELFHEAL_ROOT", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    report = tmp_path / "r.json"
+    assert run(RunOptions(command=["cat", "out.json"], report=str(report), summary=False)) == 0
+    assert capfd.readouterr().out == json.dumps(document)
+    data = json.loads(report.read_text())
+    assert [
+        (r["tool"], r["file"], r["line"], r["severity"], r["rule"], r["message"]) for r in data["records"]
+    ] == [("eslint", "a.js", 2, "warning", "no-empty", "Empty block statement")]
+    assert data["status"] == "passed" and not data["partial"]
+
+
+def test_hits_the_text_parsers_found_in_a_json_stdout_give_way_to_the_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    collector = run_mod.Collector("tool", None, [])
+    collector(1, b'[{"code": "DL3006", "file": "Dockerfile", "line": 1, "column": 1, "level": "warning",\n')
+    collector(2, b"src/a.c:3:1: error: on stderr, kept\n")
+    collector(1, b' "message": "Always tag the version of an image explicitly"}]\n')
+    collector.finish()
+    from emitter.hit import Hit
+
+    collector._emit_stdout(Hit("generic", "seen in the JSON text"))  # as if a parser had matched a line of it
+    collector.read_document()
+    assert sorted((h.tool, h.message) for h in collector.hits) == [
+        ("gcc", "on stderr, kept"),
+        ("hadolint", "Always tag the version of an image explicitly"),
+    ]

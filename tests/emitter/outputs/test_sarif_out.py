@@ -36,6 +36,11 @@ def check_log(log: dict[str, Any]) -> None:
         assert isinstance(driver["name"], str) and driver["name"]
         ids = [rule["id"] for rule in driver["rules"]]
         assert len(ids) == len(set(ids))
+        for rule in driver["rules"]:  # reportingDescriptor: a one-line shortDescription, an absolute helpUri
+            assert rule.keys() <= {"id", "name", "shortDescription", "helpUri"}
+            text = rule["shortDescription"]["text"]
+            assert isinstance(text, str) and text and "\n" not in text
+            assert rule.get("helpUri", "https://").startswith("https://")
         assert run["automationDetails"]["id"].endswith("/")
         for invocation in run.get("invocations", []):
             assert isinstance(invocation["executionSuccessful"], bool)
@@ -66,8 +71,32 @@ def test_results_rules_locations_and_fingerprints() -> None:
     log = sarif_out.build_log([rep], NO_SECRETS)
     check_log(log)
     ruff, mypy = log["runs"]
-    assert ruff["tool"]["driver"] == {"name": "ruff", "rules": [{"id": "F401"}, {"id": "E501"}]}
-    assert mypy["tool"]["driver"]["name"] == "mypy"
+    # each rule described by what the tool said the first time it reported it, and linked to its page
+    assert ruff["tool"]["driver"] == {
+        "name": "ruff",
+        "rules": [
+            {
+                "id": "F401",
+                "shortDescription": {"text": "`os` unused"},
+                "helpUri": "https://docs.astral.sh/ruff/rules/F401",
+            },
+            {
+                "id": "E501",
+                "shortDescription": {"text": "Line too long"},
+                "helpUri": "https://docs.astral.sh/ruff/rules/E501",
+            },
+        ],
+    }
+    assert mypy["tool"]["driver"] == {
+        "name": "mypy",
+        "rules": [
+            {
+                "id": "misc",
+                "shortDescription": {"text": "see here"},
+                "helpUri": "https://mypy.readthedocs.io/en/stable/_refs.html#code-misc",
+            }
+        ],
+    }
     assert ruff["invocations"] == [
         {"executionSuccessful": False, "exitCode": 1, "commandLine": "ruff check ."}
     ]
@@ -173,22 +202,32 @@ def test_tests_without_rules_paths_and_missing_files() -> None:
         record(tool="infra", type="infra", message="DNS failure"),
         record(tool="gcc", file="/usr/include/stdio.h", line=2, rule="-Wx", message="in header"),
         record(tool="gcc", file="src/with space#1.c", line=2, rule="-Wx", message="odd name"),
+        # what the emitter makes of a file outside the repository: no file, the tool's path kept aside
+        record(tool="gcc", raw_file="/usr/include/string.h", line=7, rule="-Wx", message="outside"),
     )
     log = sarif_out.build_log([rep], NO_SECRETS)
     check_log(log)
     pytest_run, infra_run, gcc_run = log["runs"]
     failure = pytest_run["results"][0]
     assert failure["ruleId"] == "test_failure"
+    # a stand-in rule (the record's type) is described by what the type means, and links nowhere
+    assert pytest_run["tool"]["driver"]["rules"] == [
+        {"id": "test_failure", "shortDescription": {"text": "A test failed"}}
+    ]
     assert failure["locations"][0]["logicalLocations"] == [
         {"fullyQualifiedName": "tests/t.py::test_a", "kind": "function"}
     ]
     assert failure["properties"]["selfheal"]["test"] == "tests/t.py::test_a"
     assert "locations" not in infra_run["results"][0]
-    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in gcc_run["results"]]
+    *located, outside = gcc_run["results"]
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in located]
     assert uris == [
-        {"uri": "file:///usr/include/stdio.h"},
+        {"uri": "file:///usr/include/stdio.h"},  # a report written before files outside were left out
         {"uri": "src/with%20space%231.c", "uriBaseId": "%SRCROOT%"},
     ]
+    assert "locations" not in outside  # a result never points outside the repository
+    assert outside["message"]["text"] == "outside"
+    assert gcc_run["tool"]["driver"]["rules"] == [{"id": "-Wx", "shortDescription": {"text": "in header"}}]
 
 
 def test_merging_reports_keeps_a_run_per_task_and_tool() -> None:
