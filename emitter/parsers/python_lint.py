@@ -4,16 +4,26 @@ Decisions the fixer and the tests rely on:
 - ruff and flake8 print the same `file:line:col: CODE message` line. It is ruff's when it carries ruff's
   `[*]` (fixable) marker or a ruff-only pseudo-rule (`invalid-syntax`, `unformatted`); else the wrapped
   command decides when it names exactly one of them; else a pyflakes/pycodestyle/mccabe code (E, W, F,
-  C9) quoting a name in backticks is ruff's (flake8 quotes with '); anything still undecided is flake8's,
-  because a fix command for a tool the project does not use is worse than no fix.
+  C9) is ruff's when its message quotes a name in backticks (flake8 quotes with ') or starts with a capital
+  (flake8's start lowercase, but for the exception names of E902 and E999); anything still undecided is
+  flake8's, because a fix command for a tool the project does not use is worse than no fix.
 - ruff's default (full) output puts the code and message on a header line with nothing to anchor on, and
   the location on the ` --> file:line:col` line after it: that line starts the record and reads the header
   just above it.
 - Types: E999/invalid-syntax/SyntaxError are syntax_error; isort-family rules (I001, I002) are format,
   like isort's own records; E902 (file unreadable) is unknown; the rest, F821 and F401 included, is lint.
   Severity is the code's first letter: emitter/severity.py maps flake8's and ruff's letters.
-- pylint: the rule is the message id (C0114); the symbolic name stays at the end of the message as pylint
-  prints it. Columns are 0-based, except E0001 whose column is Python's 1-based SyntaxError offset.
+- pylint: the rule is the message id (C0114) in every format, so one finding keeps its fingerprint and
+  its documentation link whichever format printed it; the symbolic name stays at the end of the message as
+  the default format prints it (`parseable` puts it beside the id: it is moved there). Columns are 0-based,
+  except E0001 whose column is Python's 1-based SyntaxError offset.
+- `file:line: [CODE] message` (flake8 --format=pylint, ruff --output-format pylint, pylint before 1.0 with
+  no object): a pylint message id (C0103) is pylint's unless the command names flake8 or ruff and not
+  pylint; anything else is told apart as the `file:line:col: CODE` lines are. A YAML file is ansible-lint's.
+- Paths may hold colons (`dir/a:b.py`, `a:1:b.py`, `C:\\src\\x.py`): the path ends at the first colon that
+  the location follows (`:12: `, `:12:5: `, mypy's `:12:5:12:9: `), not at the first colon. What follows a
+  colon inside the path holds no space (a Windows drive's `C:\\` aside), so that a prefix holding colons
+  (`x: a.py:1:1: …`, `[12:01:02] a.py:1:1: …`) never passes for part of the path.
 - bandit: the screen/txt block and the `-f custom` default template; bandit's columns are 0-based. The
   block's `Location:` line is the one with a location: it reads `>> Issue:` and the fields above it, and
   takes the fields after it (older bandit printed `More Info:` last).
@@ -26,9 +36,12 @@ from typing import ClassVar
 
 from .base import ERROR, LOCATION, Context, Hit, Parser, Status, one_trigger, to_int
 
-# Greedy, not lazy: a path ends at its first colon either way, and `re` skips a greedy class to the
-# literal after it in C, where a lazy one steps through the pattern char by char (most lines fail here).
-_FILE = r"^(?P<file>(?:[A-Za-z]:)?[^:\s][^:]*)"
+# A path runs to the first colon that its location follows (see the module docstring). Greedy, not lazy:
+# `re` skips a greedy class to the literal after it in C, where a lazy one steps through the pattern char
+# by char (most lines fail here); the look-ahead runs once per colon, so a line full of colons stays linear.
+LOCATION_AHEAD = r"\d+(?::\d+)*: "  # `12: `, `12:5: `, `12:5:12:9: `
+PY_PATH = rf"(?:[A-Za-z]:[\\/])?[^:\s][^:]*(?::(?!{LOCATION_AHEAD})[^:\s]*)*"
+_FILE = rf"^(?P<file>{PY_PATH})"
 
 
 # -- ruff check and flake8 -------------------------------------------------------------------------
@@ -48,6 +61,7 @@ HINT_RUFF_FORMAT = re.compile(r"(?:^|[\s/])ruff\s+format\b")
 HINT_RUFF_CHECK = re.compile(r"(?:^|[\s/])ruff\s+check\b")
 HINT_FLAKE8 = re.compile(r"(?:^|[\s/])flake8(?:\s|$)")
 FLAKE8_CORE = re.compile(r"^(?:[EWF]\d{3}|C9\d\d)$")  # pycodestyle, pyflakes, mccabe: quotes are '…'
+FLAKE8_UPPER = frozenset({"E902", "E999"})  # flake8's messages that start with a capital: an exception's name
 SYNTAX_RULES = frozenset({"E999", "invalid-syntax", "SyntaxError"})
 ISORT_RULE = re.compile(r"^I\d{3}$")
 
@@ -56,10 +70,15 @@ def lint_tool(m: re.Match[str], hint: str) -> str:
     """Whose `file:line:col: CODE message` line this is (see the module docstring)."""
     if m["name"] or m["fixable"]:
         return ruff_tool(m["name"], hint)
+    return code_tool(m["rule"], m["message"], hint)
+
+
+def code_tool(rule: str, message: str, hint: str) -> str:
+    """ruff or flake8, for a line with a code and no mark of ruff's own."""
     ruff, flake8 = bool(HINT_RUFF.search(hint)), bool(HINT_FLAKE8.search(hint))
     if ruff != flake8:
         return "ruff" if ruff else "flake8"
-    if "`" in m["message"] and FLAKE8_CORE.match(m["rule"]):
+    if FLAKE8_CORE.match(rule) and ("`" in message or (message[:1].isupper() and rule not in FLAKE8_UPPER)):
         return "ruff"
     return "flake8"
 
@@ -82,8 +101,11 @@ def lint_kind(rule: str, message: str) -> str:
     return "lint"
 
 
-def lint_hit(tool: str, m: re.Match[str], file: str, line: str, col: str) -> Hit:
-    rule = m["rule"] or m["name"]
+def lint_hit(tool: str, m: re.Match[str], file: str, line: str, col: str | None) -> Hit:
+    """The hit of a ruff/flake8 match with groups `rule` (a code) or `name` (a pseudo-rule), `message`
+    and optionally `fixable`."""
+    code = m["rule"]
+    rule = code or m["name"]
     message = m["message"].strip()
     hit = Hit(
         tool=tool,
@@ -92,10 +114,10 @@ def lint_hit(tool: str, m: re.Match[str], file: str, line: str, col: str) -> Hit
         file=file,
         line=to_int(line),
         column=to_int(col),
-        severity=rule[0] if m["rule"] else "error",
+        severity=code[0] if code else "error",
         rule=rule,
     )
-    if tool == "ruff" and m["fixable"] and m["rule"]:
+    if tool == "ruff" and code and m.groupdict().get("fixable"):
         hit.fix = {
             "description": "ruff check --fix",
             "command": ["ruff", "check", "--fix", "--select", rule, file],
@@ -182,9 +204,10 @@ class RuffFullParser(_RuffFrame):
 
 
 # -- pylint ----------------------------------------------------------------------------------------
-PYLINT = re.compile(
-    _FILE + r":(?P<line>\d+):(?:(?P<col>\d+): (?P<rule>[CRWEFI]\d{4}): (?P<message>.*)"
-    r"| \[(?P<prule>[CRWEFI]\d{4})\((?P<symbol>[a-z0-9-]+)\), [^\]]*\] (?P<pmessage>.*))$"
+PYLINT_ID = r"[CRWEFI]\d{4}"
+PYLINT = re.compile(  # text: `:line:col: C0103: message (symbol)`; parseable: `:line: [C0103(symbol), obj] …`
+    _FILE + rf":(?P<line>\d+):(?:(?P<col>\d+): (?P<rule>{PYLINT_ID}): (?P<message>.*)"
+    rf"|(?:(?P<pcol>\d+):)? \[(?P<prule>{PYLINT_ID})(?:\((?P<symbol>[a-z0-9-]+)\))?, [^\]]*\] (?P<pmessage>.*))$"
 )
 PYLINT_WORDS = {
     "C": "convention",
@@ -194,10 +217,31 @@ PYLINT_WORDS = {
     "F": "fatal",
     "I": "information",
 }
+PYLINT_CODE = re.compile(PYLINT_ID)
+# The text format prints the symbol after the message; duplicate-code's message runs over the lines of the
+# similar code, so its symbol comes many lines down: it is added here, as `parseable` gives it.
+TRAILING_SYMBOL = {"R0801": "duplicate-code"}
+HINT_PYLINT = re.compile(r"(?:^|[\s/])pylint(?:\s|$)")
+
+
+def pylint_hit(rule: str, message: str, file: str, line: str, col: str | None = None) -> Hit:
+    return Hit(
+        tool="pylint",
+        message=message.strip(),
+        type={"E0001": "syntax_error", "E0401": "import_error"}.get(rule, "lint"),
+        file=file,
+        line=to_int(line),
+        column=to_int(col),
+        severity=PYLINT_WORDS[rule[0]],
+        rule=rule,
+        base=1 if rule == "E0001" else 0,
+    )
 
 
 class PylintParser(Parser):
-    """The default text format (`file:line:col: C0114: message (symbol)`) and `parseable`."""
+    """The default text format and `parseable`, with the object (pylint >= 1.0 prints the symbol beside
+    the id, older pylint and `{msg_id}` templates do not; a `{column}` in a template puts one after the
+    line)."""
 
     name = "pylint"
     tools = ("pylint",)
@@ -208,23 +252,51 @@ class PylintParser(Parser):
         g = PYLINT.match(line)
         if g is None:
             return None
-        rule = g["rule"] or g["prule"]
-        message = g["message"] if g["rule"] else f"{g['pmessage']} ({g['symbol']})"
-        kind = {"E0001": "syntax_error", "E0401": "import_error"}.get(rule, "lint")
-        ctx.hit(
-            Hit(
-                tool="pylint",
-                message=message.strip(),
-                type=kind,
-                file=g["file"],
-                line=to_int(g["line"]),
-                column=to_int(g["col"]),
-                severity=PYLINT_WORDS[rule[0]],
-                rule=rule,
-                base=1 if rule == "E0001" else 0,
-            )
-        )
+        rule = g["rule"]
+        if rule:
+            message = g["message"]
+            if rule in TRAILING_SYMBOL and not message.endswith(")"):
+                message += f" ({TRAILING_SYMBOL[rule]})"
+            ctx.hit(pylint_hit(rule, message, g["file"], g["line"], g["col"]))
+            return False
+        message = f"{g['pmessage']} ({g['symbol']})" if g["symbol"] else g["pmessage"]
+        ctx.hit(pylint_hit(g["prule"], message, g["file"], g["line"], g["pcol"]))
         return False
+
+
+# -- `file:line: [CODE] message` -------------------------------------------------------------------
+BRACKET_LINE = re.compile(
+    _FILE + r":(?P<line>\d+): \[(?:(?P<rule>[A-Z]{1,5}\d{1,4})|(?P<name>invalid-syntax))\] (?P<message>.*)$"
+)
+_YAML = (".yml", ".yaml")  # ansible-lint 4's `-p` lines have this shape too (emitter/parsers/yaml.py)
+
+
+class BracketLineParser(Parser):
+    """flake8 --format=pylint, ruff --output-format pylint, and pylint before 1.0 for a message with no
+    object: one shape, no column, told apart as the module docstring says."""
+
+    name = "pylint-format"
+    tools = ("flake8", "ruff", "pylint")
+    anchors = (LOCATION,)
+    trigger = one_trigger(BRACKET_LINE)
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        g = BRACKET_LINE.match(line)
+        if g is None or g["file"].endswith(_YAML):
+            return None
+        code, file = g["rule"], g["file"]
+        if code and PYLINT_CODE.fullmatch(code) and self._pylint(ctx.hint):
+            ctx.hit(pylint_hit(code, g["message"], file, g["line"]))
+        elif code:
+            ctx.hit(lint_hit(code_tool(code, g["message"], ctx.hint), g, file, g["line"], None))
+        else:
+            ctx.hit(lint_hit("ruff", g, file, g["line"], None))
+        return False
+
+    @staticmethod
+    def _pylint(hint: str) -> bool:
+        other = HINT_FLAKE8.search(hint) or HINT_RUFF.search(hint)
+        return not other or bool(HINT_PYLINT.search(hint))
 
 
 # -- bandit ----------------------------------------------------------------------------------------
@@ -342,6 +414,7 @@ PARSERS: tuple[type[Parser], ...] = (
     PylintParser,
     BanditParser,
     LintLineParser,
+    BracketLineParser,
     RuffFullParser,
     SummaryParser,
 )

@@ -3,7 +3,11 @@
 Decisions the fixer and the tests rely on:
 - mypy: a note on the same file and line as the error just before it (including `--pretty` wrapped
   messages and code frames) is that error's suggestion; any other note is a record of severity note.
-  `[syntax]` is a syntax_error, `import-not-found`/`import-untyped` an import_error, the rest type_error.
+  `--show-error-code-links` notes are dropped: they only link the code's page, which the rule gives.
+  `[syntax]` is a syntax_error, `import-not-found`/`import-untyped` an import_error, the rest type_error;
+  without a code (`--hide-error-codes`, mypy before 0.990) the import errors are known by their words.
+  `--show-column-numbers`, `--show-error-end`, `--show-error-context` and `--pretty` give the records of
+  the plain run, with the positions they add. Paths may hold colons, as python_lint's do.
 - pyright: continuation lines belong to the message; the rule is the trailing `(reportX)`. An error with
   no rule comes from pyright's parser, so it is a syntax_error; reportMissingImports/ModuleSource are
   import_error.
@@ -16,19 +20,25 @@ from __future__ import annotations
 import re
 
 from .base import LOCATION, Context, Hit, Parser, Status, one_trigger, to_int
+from .python_lint import PY_PATH
 
 # -- mypy ------------------------------------------------------------------------------------------
 MYPY = re.compile(
-    r"^(?P<file>(?:[A-Za-z]:)?[^:\s][^:]*\.pyi?):(?P<line>\d+)(?::(?P<col>\d+))?"
-    r"(?::(?P<end_line>\d+):(?P<end_col>\d+))?: (?P<severity>error|warning|note): (?P<message>.*)$"
+    rf"^(?P<file>{PY_PATH}\.pyi?):(?P<line>\d+)(?::(?P<col>\d+))?"
+    r"(?::(?P<end_line>\d+):(?P<end_col>\d+))?: (?P<severity>error|warning|note|info): (?P<message>.*)$"
 )
 MYPY_CODE = re.compile(r"\s+\[(?P<code>[a-z][a-z0-9-]*)\]$")
 MYPY_SUMMARY = re.compile(r"^(?:Found \d+ errors? in \d+ files?|Success: no issues found)")
 MYPY_IMPORT = frozenset({"import", "import-not-found", "import-untyped"})
+MYPY_IMPORT_WORDS = re.compile(  # the same errors without their code, old wordings included
+    r"^(?:Cannot find (?:implementation or library stub for )?module named |Library stubs not installed for "
+    r"|Skipping analyzing |No library stub file for module )"
+)
+MYPY_CODE_LINK = re.compile(r"^See https://mypy\.rtfd\.io/\S+#code-[a-z0-9-]+ for more info$")
 MYPY_WRAP = 4  # `--pretty` wraps a long message onto a few lines before the code frame
 SOURCE_FRAME = re.compile(r"^[ \t]+\S")
 # never a wrapped message: another tool's located line, or mypy's "x.py: note: In function" context
-LOCATED = re.compile(r"^(?:[A-Za-z]:)?[^:\s][^:]*:\d+[:\s]|^\S[^:]*: (?:note|error|warning): ")
+LOCATED = re.compile(rf"^{PY_PATH}:\d+[:\s]|^\S[^:]*: (?:note|error|warning): ")
 
 
 class MypyParser(Parser):
@@ -48,7 +58,8 @@ class MypyParser(Parser):
         if hit is None:
             return None
         if hit.severity == "note":
-            ctx.hit(self._finish(hit))  # reveal_type, or a note whose error is not right before it
+            if not MYPY_CODE_LINK.match(hit.message):
+                ctx.hit(self._finish(hit))  # reveal_type, or a note whose error is not right before it
             return False
         self.pending = hit
         self.wrap = MYPY_WRAP if len(line) >= 40 and not MYPY_CODE.search(line) else 0
@@ -61,7 +72,8 @@ class MypyParser(Parser):
         m = MYPY.match(line)
         if m is not None:
             if m["severity"] == "note" and m["file"] == pending.file and to_int(m["line"]) == pending.line:
-                self.notes.append(m["message"].rstrip())
+                if not MYPY_CODE_LINK.match(m["message"]):
+                    self.notes.append(m["message"].rstrip())
                 self.wrap = 0
                 return Status.MORE
             self._flush(ctx)
@@ -105,7 +117,7 @@ class MypyParser(Parser):
             hit.message = hit.message[: code.start()]
         if hit.rule == "syntax" or (hit.rule is None and hit.message.startswith("invalid syntax")):
             hit.type = "syntax_error"
-        elif hit.rule in MYPY_IMPORT:
+        elif hit.rule in MYPY_IMPORT or (hit.rule is None and MYPY_IMPORT_WORDS.match(hit.message)):
             hit.type = "import_error"
         else:
             hit.type = "type_error"

@@ -1,4 +1,4 @@
-"""YAML tools: yamllint (standard, colored, parsable), PyYAML's error text, ansible-lint (full, pep8, old).
+"""YAML tools: yamllint (standard, colored, parsable), PyYAML's error text, ansible-lint (every text format).
 
 yamllint's standard format names the file once, on a line of its own, then lists `  3:1  error  msg  (rule)`
 lines under it: the first problem line opens a block and takes the file from the line above it.
@@ -6,6 +6,22 @@ ansible-lint's default format puts `rule: message` on one line and the location 
 line is the trigger and reads the rule line above it. PyYAML spreads one error over a context, a problem
 and their `in "file", line N, column M` marks: the problem's mark is the trigger and reads the text above.
 The one-line formats are regex lines.
+
+ansible-lint's text formats, newest first (`-f brief|full|md` all print the default one today):
+| format            | ansible-lint >= 6                          | 5                              | 4 (rule ids are numbers) |
+|-------------------|--------------------------------------------|--------------------------------|--------------------------|
+| default           | `rule[tag]: message` / `file:line[:col] details` | `rule: message` / location | `301 message` (`[301]` coloured) / `file:line` / the source line |
+| pep8 (`-p`)       | `file:line[:col]: rule[tag]: message`      | `file:line: rule message`      | `file:line: [E301] message` |
+| parseable severity| —                                          | `file:line: [rule] [HIGH] message` | `file:line: [E301] [HIGH] message` |
+| quiet (`-f quiet`, 4's `-q`) | `rule file:line[:col]`          | the same                       | `301 file:line`          |
+A number is the rule `E301` in every format, as ansible-lint 4's `-p` prints it. The HIGH/LOW levels of
+`--parseable-severity` are dropped: ansible-lint 4 and 5 fail on every rule that is not on the warn list.
+ansible-lint 5 and 6.0's pep8 put a space where the colon after the rule is now (`file:line: rule message`).
+A line whose shape is common is taken when its rule id is ansible-lint's by its look alone: a tag
+(`yaml[truthy]`), a hyphen (`no-changed-when`), or one of its one-word ids (`fqcn`, `yaml`, …); else only
+where ansible-lint is known to be talking: under its "Listing N violation(s)" header, right after another of
+its findings, or when the wrapped command is ansible-lint. The header goes to stderr and the findings to
+stdout, which are scanned apart, so the id alone is what finds a listing whose first rule is untagged.
 """
 
 from __future__ import annotations
@@ -176,9 +192,47 @@ def ansible_kind(rule: str | None, severity: str, message: str) -> str:
     return "syntax_error" if rule and rule.startswith(_SYNTAX_RULES) else "lint"
 
 
-class AnsibleLintPep8(RegexLineParser):
+_HINT = "ansible-lint"
+_NUMBER = re.compile(r"^E?(\d+)$")
+_LISTING = re.compile(r"^(?:WARNING\s+)?Listing \d+ violation\(s\)")  # the header above the first finding
+# ansible-lint's core rule ids with neither tag nor hyphen (the others are known by their shape)
+_ONE_WORD_IDS = frozenset(
+    {"args", "complexity", "fqcn", "galaxy", "jinja", "latest", "name", "pattern", "sanity", "schema", "yaml"}
+)
+
+
+def ansible_id(rule: str) -> bool:
+    """Is `rule` ansible-lint's by its look alone (see the module docstring)?"""
+    return "[" in rule or "-" in rule or rule in _ONE_WORD_IDS
+
+
+def ansible_rule(rule: str) -> str:
+    """ansible-lint 4's rule numbers as its `-p` prints them: `301` → `E301`."""
+    number = _NUMBER.match(rule)
+    return f"E{number.group(1)}" if number else rule
+
+
+class _Findings(Parser):
+    """What ansible-lint's own multi-finding listings share: is a line with a common shape its finding?"""
+
+    def __init__(self) -> None:
+        self.previous = ""  # the last line of the last finding
+
+    def _in_a_listing(self, above: list[str], hint: str) -> bool:
+        """The lines above a finding: the listing's header, or the previous finding (possibly its details
+        line, then the blank line that ends it) — or the command is ansible-lint."""
+        if _HINT in hint or (above and _LISTING.match(above[-1])):
+            return True
+        rest = above[:-1] if above and not above[-1].strip() else above
+        return bool(self.previous) and self.previous in rest[-2:]
+
+
+class AnsibleLintPep8(RegexLineParser, _Findings):
     """`-f pep8` (alias `-p`): `playbook.yml:5:7: fqcn[action-core]: Use FQCN … (copy).` Rich markup leaks
-    a literal `[/]` after some rule ids when colour is off; a trailing ` (warning)` is the severity."""
+    a literal `[/]` after some rule ids when colour is off; a trailing ` (warning)` is the severity.
+    ansible-lint 5 and 6.0 put a space where the colon after the rule is now, and no column: such a line is
+    taken when its rule id is ansible-lint's by its look (see the module docstring), else only where
+    ansible-lint is known to be talking (actionlint prints `file.yml:3:5: word …` lines too)."""
 
     name = "ansible-lint-pep8"
     tool = "ansible-lint"
@@ -187,21 +241,28 @@ class AnsibleLintPep8(RegexLineParser):
     trigger = re.compile(
         rf"^(?P<file>[^\s:][^:]*{YAML_FILE}):(?P<line>\d+)(?::(?P<col>\d+))?: "
         rf"(?!{_SEVERITY_WORDS})(?P<rule>[a-z][\w-]*(?:\[[\w-]+\])?)(?:\[/\])?"
-        r"(?:: (?P<message>.+?))?(?: \((?P<severity>warning)\))?$"
+        r"(?:: (?P<message>.+?)| (?!\(warning\)$)(?P<spaced>.+?))?(?: \((?P<severity>warning)\))?$"
     )
 
     def kind(self, rule: str | None, severity: str, message: str) -> str:
         return ansible_kind(rule, severity, message)
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        spaced, rule = m.group("spaced"), m.group("rule")
+        # the spaced form never had a column (actionlint's `file.yml:3:5: word …` always has one)
+        known = "[" in rule or (m.group("col") is None and ansible_id(rule))
+        if spaced and not known and not self._in_a_listing(ctx.preceding(1), ctx.hint):
+            return None
+        self.previous = line
         hit = self.make_hit(m)
-        hit.message = hit.message or hit.rule or ""  # `-q` prints the rule without its message
+        hit.message = hit.message or spaced or hit.rule or ""  # `-q` prints the rule without its message
         ctx.hit(hit)
         return False
 
 
 class AnsibleLintOld(RegexLineParser):
-    """ansible-lint 4 and 5: `main.yml:1: [E201] Trailing whitespace`."""
+    """ansible-lint 4 and 5 `-p` and `--parseable-severity`: `main.yml:1: [E201] Trailing whitespace`,
+    `main.yml:1: [E201] [LOW] Trailing whitespace`, `main.yml:1: [no-changed-when] [HIGH] Commands …`."""
 
     name = "ansible-lint-old"
     tool = "ansible-lint"
@@ -209,24 +270,65 @@ class AnsibleLintOld(RegexLineParser):
     default_type = "lint"
     anchors = (LOCATION,)
     trigger = re.compile(
-        rf"^(?P<file>[^\s:][^:]*{YAML_FILE}):(?P<line>\d+): \[(?P<rule>E?[A-Z]*\d+)\] (?P<message>.+)$"
+        rf"^(?P<file>[^\s:][^:]*{YAML_FILE}):(?P<line>\d+): "
+        r"\[(?P<rule>E?[A-Z]*\d+|[a-z][\w-]*(?:\[[\w-]+\])?)\](?: \[[A-Z_]+\])? (?P<message>.+)$"
     )
+
+    def kind(self, rule: str | None, severity: str, message: str) -> str:
+        return ansible_kind(rule, severity, message)
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        hit = self.make_hit(m)
+        hit.rule = ansible_rule(hit.rule or "")
+        ctx.hit(hit)
+        return False
+
+
+class AnsibleLintQuiet(_Findings):
+    """`-f quiet` (ansible-lint 4's `-q`): `fqcn playbook.yml:6:7`, `301 playbook.yml:10`, one per line."""
+
+    name = "ansible-lint-quiet"
+    tools = ("ansible-lint",)
+    anchors = (LOCATION,)
+    trigger = re.compile(  # no conditional group: the scanner joins triggers with their names dropped
+        rf"^(?:\[(?P<q_number>E?\d+)\]|(?P<q_rule>[a-z][\w-]*|E?\d+)) "
+        rf"(?P<q_file>[^\s:]+{YAML_FILE}):(?P<q_line>\d+)(?::(?P<q_col>\d+))?$"
+    )
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        rule = ansible_rule(m.group("q_number") or m.group("q_rule"))
+        if not (m.group("q_number") or ansible_id(rule) or self._in_a_listing(ctx.preceding(1), ctx.hint)):
+            return None
+        self.previous = line
+        ctx.hit(
+            Hit(
+                tool="ansible-lint",
+                message=rule,
+                type=ansible_kind(rule, "error", rule),
+                file=m.group("q_file"),
+                line=to_int(m.group("q_line")),
+                column=to_int(m.group("q_col")),
+                rule=rule,
+            )
+        )
+        return False
 
 
 _RULE_LINE = re.compile(
-    r"^(?P<rule>[a-z][\w-]*(?:\[[a-z][\w-]*\])?)(?:\[/\])?: "
-    r"(?P<message>\S.*?)(?: \((?P<severity>warning)\))?$"
+    r"^(?:(?P<rule>[a-z][\w-]*(?:\[[a-z][\w-]*\])?)(?:\[/\])?:"  # >= 5: `rule[tag]: message`
+    r"|\[(?P<bracketed>E?\d{3})\]|(?P<number>\d{3}))"  # 4: `301 message`, `[301] message` coloured
+    r" (?P<message>\S.*?)(?: \((?P<severity>warning)\))?$"
 )
 _NOT_A_RULE = re.compile(_SEVERITY_WORDS)  # `error: …` above a location is a compiler's, not a rule
-_LISTING = re.compile(r"^(?:WARNING\s+)?Listing \d+ violation\(s\)")  # the header above the first finding
 
 
-class AnsibleLintFull(Parser):
+class AnsibleLintFull(_Findings):
     """The default format: `fqcn[action-core]: Use FQCN …` then `playbook.yml:5:7 Use `ansible.builtin…``,
-    then a blank line. The location line is the trigger and reads the rule line above it. A rule line is
-    recognisable by its `name[tag]: ` shape; an unbracketed one (`no-changed-when: …`) is any `word: text`
-    line, so it is taken only under ansible-lint's "Listing N violation(s)" header, right after another
-    finding (the findings run back to back), or when the wrapped command is ansible-lint."""
+    then a blank line (ansible-lint 4: `301 Commands …`, `playbook.yml:10`, the task, a blank line). The
+    location line is the trigger and reads the rule line above it. A rule line is recognisable by its
+    `name[tag]: ` or `[301] ` shape, or by an id that is ansible-lint's by its look (`no-changed-when: …`);
+    any other (`custom: …`, `301 …`) is just a `word: text` line, so it is taken only where ansible-lint is
+    known to be talking (see the module docstring)."""
 
     name = "ansible-lint"
     tools = ("ansible-lint",)
@@ -235,16 +337,16 @@ class AnsibleLintFull(Parser):
         rf"^(?P<al_file>[^\s:]+{YAML_FILE}):(?P<al_line>\d+)(?::(?P<al_col>\d+))?(?: (?P<al_detail>.*\S))?\s*$"
     )
 
-    def __init__(self) -> None:
-        self.previous = ""  # the location line of the last finding
-
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
-        above = ctx.preceding(3)
+        above = ctx.preceding(4)
         rule_line = _RULE_LINE.match(above[-1]) if above else None
         if rule_line is None or _NOT_A_RULE.match(above[-1]):
             return None
-        rule = rule_line.group("rule")
-        if "[" not in rule and not self._in_a_listing(above[:-1]) and "ansible-lint" not in ctx.hint:
+        rule = ansible_rule(
+            rule_line.group("rule") or rule_line.group("bracketed") or rule_line.group("number")
+        )
+        known = ansible_id(rule) or rule_line.group("bracketed")
+        if not known and not self._in_a_listing(above[:-1], ctx.hint):
             return None
         self.previous = line
         message = rule_line.group("message")
@@ -265,12 +367,6 @@ class AnsibleLintFull(Parser):
         )
         return False
 
-    def _in_a_listing(self, above: list[str]) -> bool:
-        """The lines above a rule line: the listing's header, or the previous finding and a blank line."""
-        if above and _LISTING.match(above[-1]):
-            return True
-        return len(above) == 2 and above[0] == self.previous and not above[1].strip()
-
 
 PARSERS: tuple[type[Parser], ...] = (
     YamllintParsable,
@@ -278,5 +374,6 @@ PARSERS: tuple[type[Parser], ...] = (
     PyYAML,
     AnsibleLintPep8,
     AnsibleLintOld,
+    AnsibleLintQuiet,
     AnsibleLintFull,
 )

@@ -133,8 +133,9 @@ def test_mypy_wrap_never_swallows_another_located_line(tmp_path: Path) -> None:
 
 
 def test_mypy_windows_path_and_non_python_files_are_not_mypy(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("x = 1\n")  # the Windows agent's checkout is C:\proj
     r = one("C:\\proj\\a.py:3:5: error: Bad  [misc]\n", tmp_path)
-    assert (r.tool, r.file, r.line, r.column) == ("mypy", "C:/proj/a.py", 3, 5)
+    assert (r.tool, r.file, r.raw_file, r.line, r.column) == ("mypy", "a.py", "C:\\proj\\a.py", 3, 5)
     assert all(r.tool != "mypy" for r in parse_log("main.c:3:5: error: expected ';'\n", tmp_path))
 
 
@@ -172,4 +173,10 @@ def test_pyright_continuation_lines_and_rule(tmp_path: Path) -> None:
 
 def test_pyright_information_is_a_note(tmp_path: Path) -> None:
     r = one('  c:\\w\\a.py:12:13 - information: Type of "h" is "(a: int) -> None"\n', tmp_path)
-    assert (r.file, r.severity, r.type, r.rule) == ("c:/w/a.py", "note", "type_error", None)
+    assert (r.file, r.raw_file, r.severity, r.type, r.rule) == (
+        None,
+        "c:\\w\\a.py",
+        "note",
+        "type_error",
+        None,
+    )
