@@ -16,6 +16,8 @@ of its own. A word nobody knows counts as an error: a step failed, and hiding th
 | mypy          | error                       | warning                      | note                      |
 | yamllint      | error                       | warning                      |                           |
 | github        | error                       | warning                      | notice                    |
+| rubocop       | E, F                        | W                            | C, R (as pylint's), I     |
+| hlint         | Error                       | Warning                      | Suggestion, Ignore        |
 """
 
 from __future__ import annotations
@@ -66,6 +68,10 @@ TABLE: dict[tuple[str, str], str] = {
     ("bandit", "low"): NOTE,
     ("github", "notice"): NOTE,
     ("prettier", "warn"): ERROR,  # `[warn] src/a.js` from --check is what fails the build
+    ("rubocop", "c"): NOTE,  # convention
+    ("rubocop", "r"): NOTE,  # refactor
+    ("hlint", "suggestion"): NOTE,
+    ("hlint", "ignore"): NOTE,
 }
 
 

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 declare -A apt_for=(
   [gcc]=gcc [g++]=g++ [clang]=clang [make]=make [go]=golang-go [javac]=default-jdk-headless
   [shellcheck]=shellcheck [bats]=bats [rsync]=rsync [cmake]=cmake [node]=nodejs [npm]=npm [git]=git
-  [bwrap]=bubblewrap
+  [bwrap]=bubblewrap [ld.lld]=lld [mold]=mold [ctest]=cmake [rubocop]=rubocop [kotlinc]=kotlin
 )
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -28,9 +28,14 @@ apt_update() {
   echo "$out" >&2
   return 1
 }
-# bats' helper libraries are files, not commands
+# packages of files, not commands: bats' helper libraries, Java libraries, C++ test frameworks
 declare -A apt_for_file=(
   [/usr/lib/bats/bats-support/load.bash]=bats-support [/usr/lib/bats/bats-assert/load.bash]=bats-assert
+  # Maven fixtures run offline: Surefire 2 and JUnit 4 from Debian's maven-repo, kotlin-maven-plugin's libraries
+  [/usr/share/java/common-junit3.jar]=libsurefire-java [/usr/share/java/junit4.jar]=junit4
+  [/usr/share/java/kotlinx-coroutines-core.jar]=libkotlinx-coroutines-java
+  # ctest fixtures' test frameworks
+  [/usr/include/gtest/gtest.h]=libgtest-dev [/usr/include/catch2/catch.hpp]=catch2
 )
 missing=()
 for cmd in "${!apt_for[@]}"; do

@@ -43,7 +43,22 @@ LD_REF = re.compile(
     r"(?P<msg>(?:undefined reference to|multiple definition of) .+?)(?:; .*)?$"
 )
 LD_MISSING = re.compile(r"^\S*ld(?:\.\w+)?: (?:error: )?(?P<msg>cannot find \S+?)(?:: .*)?$")
-LLD = re.compile(r"^\S*ld\.lld: error: (?P<msg>.+)$")
+# ld and its kin by program name, with a cross prefix or a version: /usr/bin/ld.gold, ld.lld-15, rust-lld,
+# x86_64-linux-gnu-ld, ld64.lld, lld-link, wasm-ld, mold (a name that merely ends in "ld", `build`, is not)
+LINKER = r"(?:\S*/)?(?:[\w.+]+-)*(?:ld(?:\.(?:bfd|gold|lld|mold))?|lld(?:-link)?|ld64\.lld|mold)(?:-[\d.]+)?"
+LINKER_ERROR = re.compile(rf"^{LINKER}: (?:error|fatal): (?P<msg>.+)$")
+# gold without debug information: `main.o:main.c:function main: error: undefined reference to 'compute'`
+GOLD_REF = re.compile(
+    r"^(?P<obj>[^\s:]+):(?P<file>[^\s:]+):function .+?: error: "
+    r"(?P<msg>(?:undefined reference to|multiple definition of) .+)$"
+)
+LINK_MESSAGE = re.compile(r"^(?:undefined reference to|multiple definition of) ")
+# lld and mold name the objects a duplicate lies in, gold the one it met second: kept out of the message
+LINK_OBJECTS = re.compile(r"^(?P<head>duplicate symbol: |)(?:[^\s:]+\.(?:o|obj)(?:\)|\([^)]*\))?: )+")
+LINK_MISSING = re.compile(
+    r"^(?:unable to find library|cannot find|library not found:|cannot open (?!output)\S+: No such file)"
+)
+LINK_NOISE = re.compile(r"^too many errors emitted")
 
 EXCERPT = re.compile(r"^ *(?:\d+ )?\|(?: |$)")  # gcc >= 9: "    4 |     int *p = 3;" and "      |          ^"
 CARET = re.compile(r"^[ \t]*[~^][ \t~^]*$")
@@ -55,7 +70,12 @@ FUNCTION = re.compile(r"^[^:]+: (?:In |At )")  # "x.c: In function ‘main’:",
 NOISE = re.compile(
     r"^(?:compilation terminated\.|cc1(?:plus)?: (?:some )?warnings? being treated as errors)$"
 )
-LLD_REF = re.compile(r"^>>> referenced by (?P<file>[^:()\s]+):(?P<line>\d+)")
+# `>>> referenced by main.c:5 (/src/app/main.c:5)`, `>>> defined at x.c:4 (…)`; without debug information
+# only the source's name (`>>> referenced by main.c`); the object line under it names no source
+LLD_REF = re.compile(
+    r"^>>> (?:referenced by|defined at) (?P<file>[^:()\s]+)(?::(?P<line>\d+))?"
+    r"(?: \((?P<full>[^()]+?)(?::(?P<fline>\d+))?\))?$"
+)
 RULE = re.compile(r" \[(?P<flags>-[Wf][\w=+,-]*)\]$")
 HINT_TOOL = re.compile(r"(?:^|[\s/])(clang\+\+|clang|g\+\+|c\+\+|gcc|cc)(?:-[\d.]+)?(?:\s|$)")
 
@@ -94,7 +114,9 @@ class GccParser(Parser):
         r"|(?:[\w.+-]*-)?(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cc1(?:plus)?|collect2)"
         r"(?:-[\d.]+)?: (?:fatal )?error: "
         r"|(?:\S*ld(?:\.\w+)?: )?[^:]+:(?:\d+|\([^)]*\)): (?:undefined reference|multiple definition)"
-        r"|\S*ld(?:\.\w+)?: (?:error: |cannot find ))"
+        r"|\S*ld(?:\.\w+)?: (?:error: |cannot find )"
+        rf"|{LINKER}: (?:error|fatal): "
+        r"|[^\s:]+:[^\s:]+:function .+?: error: (?:undefined reference|multiple definition))"
     )
 
     def __init__(self) -> None:
@@ -121,8 +143,10 @@ class GccParser(Parser):
     def more(self, line: str, ctx: Context) -> Status:
         if self.pending is not None and self.pending.tool == "ld":
             ref = LLD_REF.match(line)
-            if ref is not None and self.pending.file is None:
-                self.pending.file, self.pending.line = ref.group("file"), to_int(ref.group("line"))
+            if ref is not None and self.pending.file is None and not OBJECT.search(ref.group("file")):
+                # the path in parentheses is the whole one; the first reference stands for the rest
+                self.pending.file = ref.group("full") or ref.group("file")
+                self.pending.line = to_int(ref.group("fline") or ref.group("line"))
             if line.startswith(">>> "):
                 return Status.MORE
         elif self._excerpt(line):
@@ -173,6 +197,18 @@ class GccParser(Parser):
         if m is None:
             return None
         file, sev = m.group("file"), m.group("sev")
+        if sev == "error" and LINK_MESSAGE.match(m.group("msg")):  # gold, with debug information
+            self._emit(
+                ctx,
+                Hit(
+                    tool="ld",
+                    message=m.group("msg"),
+                    type="compile_error",
+                    file=file,
+                    line=to_int(m.group("line")),
+                ),
+            )
+            return False
         if MAKEFILE.search(file):
             self._emit(
                 ctx,
@@ -299,11 +335,21 @@ class GccParser(Parser):
         if m is not None:
             self._emit(ctx, Hit(tool="ld", message=m.group("msg"), type="dependency"))
             return False
-        m = LLD.match(line)
+        m = GOLD_REF.match(line)
         if m is not None:
-            self.pending = Hit(tool="ld", message=m.group("msg"), type="compile_error")
-            return True
-        return None
+            self._emit(
+                ctx, Hit(tool="ld", message=m.group("msg"), type="compile_error", file=m.group("file"))
+            )
+            return False
+        hit = _linker_error(line)
+        if hit is None:
+            return None
+        if hit.type == "dependency" or not hit.message:
+            if hit.message:
+                self._emit(ctx, hit)
+            return False
+        self.pending = hit  # lld and mold say where under it, on `>>> ` lines
+        return True
 
     def _driver(self, line: str, ctx: Context) -> bool | None:
         m = DRIVER.match(line)
@@ -324,9 +370,12 @@ class GccParser(Parser):
         for above in reversed(_above(ctx, line, LOOKBACK)):
             if DRIVER.match(above):
                 break
+            if _anchored(above):
+                continue  # an anchored one was read on its own line
             m = LD_MISSING.match(above)
-            if m is not None and not _anchored(above):  # an anchored one was read on its own line
-                found.append(Hit(tool="ld", message=m.group("msg"), type="dependency"))
+            hit = Hit(tool="ld", message=m.group("msg"), type="dependency") if m else _linker_error(above)
+            if hit is not None and hit.message:  # mold's "fatal: library not found: foo" has no anchor
+                found.append(hit)
         for hit in reversed(found):
             self._emit(ctx, hit)
 
@@ -348,6 +397,19 @@ class MakeStopParser(Parser):
             return None
         ctx.hit(_make_stop(stop))
         return False
+
+
+def _linker_error(line: str) -> Hit | None:
+    """`<linker>: error: …` (lld, mold, gold, ld): None when the line is not one; a hit without a message
+    for the linker's own noise ("too many errors emitted")."""
+    m = LINKER_ERROR.match(line)
+    if m is None:
+        return None
+    message = LINK_OBJECTS.sub(r"\g<head>", m.group("msg").strip())
+    if LINK_NOISE.match(message):
+        return Hit(tool="ld", message="")
+    kind = "dependency" if LINK_MISSING.match(message) else "compile_error"
+    return Hit(tool="ld", message=message, type=kind)
 
 
 def _make_stop(m: re.Match[str]) -> Hit:

@@ -1,4 +1,5 @@
-"""The Kotlin compiler as Gradle prints it: the current `file://` form and the one before 1.8."""
+"""The Kotlin compiler as Gradle prints it (the current `file://` form and the one before 1.8) and as
+kotlin-maven-plugin logs it."""
 
 from __future__ import annotations
 
@@ -21,38 +22,32 @@ def _kotlin_kind(message: str, severity: str) -> str:
     return "compile_error"
 
 
-def _kotlin_hit(m: re.Match[str]) -> Hit:
-    message, severity = m.group("message").strip(), m.group("severity")
+def _kotlin_hit(m: re.Match[str], severity: str | None = None) -> Hit:
+    """The hit of a match with `file`, `message`, `severity` and a `line`/`col` (or `uline`/`ucol`) pair."""
+    g = m.groupdict()
+    severity = severity or m.group("severity")
+    message = m.group("message").strip()
     return Hit(
         tool="kotlin",
         message=message,
         type=_kotlin_kind(message, severity),
         file=m.group("file"),
-        line=int(m.group("line")),
-        column=int(m.group("col")),
+        line=int(g.get("line") or g["uline"]),
+        column=int(g.get("col") or g["ucol"]),
         severity=severity,
     )
 
 
-class Kotlin(Parser):
-    """The Kotlin compiler (1.8 and later) under Gradle: `e: file:///abs/A.kt:3:5 Unresolved reference:
-    foo`, `w:` for warnings. Some messages list candidates on the following, unprefixed lines."""
-
-    name = "kotlin"
-    tools = ("kotlin",)
-    anchors = (LOCATION,)  # `A.kt:3`
-    trigger = re.compile(
-        r"^(?P<severity>[ew]): (?P<file>file:/\S*?):(?P<line>\d+):(?P<col>\d+) (?P<message>.*)$"
-    )
+class _KotlinBlock(Parser):
+    """A message whose candidate lists and notes continue on the following, unprefixed lines."""
 
     def __init__(self) -> None:
         self._hit: Hit | None = None
         self._extra = 0
 
-    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+    def begin(self, hit: Hit, ctx: Context) -> bool:
         self.finish(ctx)
-        self._hit = _kotlin_hit(m)
-        self._extra = 0
+        self._hit, self._extra = hit, 0
         return True
 
     def more(self, line: str, ctx: Context) -> Status:
@@ -68,6 +63,21 @@ class Kotlin(Parser):
         if self._hit is not None:
             ctx.hit(self._hit)
             self._hit = None
+
+
+class Kotlin(_KotlinBlock):
+    """The Kotlin compiler (1.8 and later) under Gradle: `e: file:///abs/A.kt:3:5 Unresolved reference:
+    foo`, `w:` for warnings."""
+
+    name = "kotlin"
+    tools = ("kotlin",)
+    anchors = (LOCATION,)  # `A.kt:3`
+    trigger = re.compile(
+        r"^(?P<severity>[ew]): (?P<file>file:/\S*?):(?P<line>\d+):(?P<col>\d+) (?P<message>.*)$"
+    )
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        return self.begin(_kotlin_hit(m), ctx)
 
 
 class KotlinLegacy(Parser):
@@ -90,7 +100,32 @@ class KotlinLegacy(Parser):
         return False
 
 
+class KotlinMaven(_KotlinBlock):
+    """The Kotlin compiler under kotlin-maven-plugin, which logs each message at Maven's level:
+
+        [ERROR] e: /abs/src/main/kotlin/A.kt: (214, 35) Unresolved reference: x
+        [WARNING] w: /abs/src/main/kotlin/A.kt: (3, 5) Parameter 'y' is never used
+        [ERROR] /abs/src/main/kotlin/A.kt: (214, 35) Unresolved reference: x     (older plugins: no `e:`)
+        [ERROR] e: file:///abs/src/main/kotlin/A.kt:214:35 Unresolved reference 'x'.   (Kotlin 2)
+
+    The plugin then fails the goal with the same errors in the compiler plugin's form (`A.kt:[214,35]`,
+    maven.py), which the merge step folds into these."""
+
+    name = "kotlin-maven"
+    tools = ("kotlin",)
+    anchors = (ERROR, WARN, LOCATION)  # [ERROR], [WARNING]; `A.kt:214:35`
+    trigger = re.compile(
+        r"^\[(?P<level>ERROR|WARNING)\] (?:(?P<severity>[ew]): )?(?P<file>(?:file:/)?\S.*?\.kts?)"
+        r"(?:: \((?P<line>\d+), (?P<col>\d+)\):?|:(?P<uline>\d+):(?P<ucol>\d+)) (?P<message>\S.*)$"
+    )
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
+        severity = m.group("severity") or ("e" if m.group("level") == "ERROR" else "w")
+        return self.begin(_kotlin_hit(m, severity), ctx)
+
+
 PARSERS: tuple[type[Parser], ...] = (
     Kotlin,
     KotlinLegacy,
+    KotlinMaven,
 )

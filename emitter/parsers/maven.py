@@ -1,4 +1,5 @@
-"""Maven: the compiler plugin's lines, Surefire's test failures and `Failed to execute goal` reasons.
+"""Maven: the compiler plugin's lines and `Failed to execute goal` reasons (Surefire's test failures are
+surefire.py's, the Kotlin plugin's own lines kotlin.py's).
 
 Maven prints each compiler error twice: in the compiler plugin's listing (continuation lines bare) and
 in the `Failed to execute goal` summary (continuation lines prefixed with `[ERROR] `). Both are emitted,
@@ -9,20 +10,30 @@ from __future__ import annotations
 
 import re
 
-from .base import ERROR, LOCATION, Context, Hit, Parser, Status
+from .base import ERROR, LOCATION, Context, Hit, Parser, Status, to_int
 from .jvm import java_hit
 
 _MAVEN_PREFIX = re.compile(r"^\[(?:ERROR|WARNING)\] ")
+_FORKED = re.compile(r"^(?:(?P<kind>(?:error|warning): )|\[[\w-]+\] )")  # see MavenCompiler
+_KOTLIN_MORE = re.compile(r"^\[ERROR\] (?!-> \[Help )(?!\S.*?:\[\d)\S")  # not the goal's end, not a new error
 
 
 class MavenCompiler(Parser):
-    """`[ERROR] /abs/Foo.java:[3,5] cannot find symbol` (maven-compiler-plugin; `[WARNING]` alike)."""
+    """`[ERROR] /abs/Foo.java:[3,5] cannot find symbol` (maven-compiler-plugin; `[WARNING]` alike).
+
+    The plugin writes `[line]` alone when the column is 0. A forked javac's messages are what the plugin
+    parsed from javac's text: `error: ` or a lint tag (`[rawtypes] `) still in front, the column the
+    caret's index in its line (0-based, so `[12]` is column 1 there); elsewhere `[12]` has no column.
+    The Kotlin plugin's summary of its errors takes the same form (`File.kt:[214,35]`), its messages'
+    further lines unindented behind `[ERROR] `.
+    """
 
     name = "maven-compiler"
     tools = ("maven",)
-    anchors = (LOCATION,)  # `Foo.java:[3,5]`
+    anchors = (LOCATION,)  # `Foo.java:[3,5]`, `Foo.java:[3]`
     trigger = re.compile(
-        r"^\[(?P<severity>ERROR|WARNING)\] (?P<file>\S.*?):\[(?P<line>\d+),(?P<col>\d+)\] (?P<message>.*)$"
+        r"^\[(?P<severity>ERROR|WARNING)\] (?P<file>\S.*?):\[(?P<line>\d+)(?:,(?P<col>-?\d+))?\] "
+        r"(?P<message>.*)$"
     )
 
     def __init__(self) -> None:
@@ -30,7 +41,16 @@ class MavenCompiler(Parser):
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
         g = m.group
-        self._hit = java_hit("maven", g("severity"), g("message"), g("file"), int(g("line")), int(g("col")))
+        message, column = g("message"), to_int(g("col"))
+        forked = _FORKED.match(message)
+        if forked is not None:
+            message = message[len(forked.group("kind") or "") :]
+        if forked is not None and column is None:
+            column = 0
+        elif column is not None and column < (0 if forked else 1):
+            column = None
+        self._hit = java_hit("maven", g("severity"), message, g("file"), int(g("line")), column)
+        self._hit.base = 0 if forked else 1
         return True
 
     def more(self, line: str, ctx: Context) -> Status:
@@ -38,6 +58,11 @@ class MavenCompiler(Parser):
         detail = _MAVEN_PREFIX.sub("", line, count=1)
         if detail.startswith("  ") and detail.strip():
             self._hit.message += "\n" + detail[2:].rstrip()
+            return Status.MORE
+        if (self._hit.file or "").endswith((".kt", ".kts")) and _KOTLIN_MORE.match(line):
+            # the Kotlin plugin's messages go on unindented (a list of candidates): the same text as
+            # the plugin's own listing, so that the merge step folds the two
+            self._hit.message += "\n" + detail.rstrip()
             return Status.MORE
         ctx.hit(self._hit)
         self._hit = None
@@ -62,81 +87,6 @@ def _maven_failure_kind(reason: str) -> str:
     return "unknown"
 
 
-class Surefire(Parser):
-    """Surefire's failures, as a detailed block and again in the `Results:` section:
-
-        [ERROR] com.example.CalcTest.adds -- Time elapsed: 0.01 s <<< FAILURE!   (2.x: `adds(…CalcTest)`)
-        org.opentest4j.AssertionFailedError: expected: <5> but was: <-1>
-        \tat com.example.CalcTest.adds(CalcTest.java:12)
-
-        [ERROR] Failures:
-        [ERROR]   CalcTest.adds:12 expected: <5> but was: <-1>
-        [ERROR] Errors:
-        [ERROR]   CalcTest.divides:17 » Arithmetic / by zero
-
-    Frames name only the file's base name, so records carry the test and message but no file.
-    """
-
-    name = "surefire"
-    tools = ("maven",)
-    anchors = (ERROR,)
-    trigger = re.compile(
-        r"^\[ERROR\] (?P<head>(?P<section>Failures|Errors): ?"
-        r"|(?P<name>\S+?)(?:\((?P<cls>[\w$.]+)\))?(?: --)? +Time elapsed:.*<<< (?:FAILURE|ERROR)!)$"
-    )
-    _entry = re.compile(
-        r"^\[ERROR\]   (?:Run \d+: )?(?P<test>[\w$.]+?)(?::(?P<line>\d+))?(?: (?:» )?(?P<msg>.*))?$"
-    )
-
-    def __init__(self) -> None:
-        self._hit: Hit | None = None
-        self._detail = False  # in a detailed block (exception text + frames), not the Results section
-        self._frames = False
-
-    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
-        self._detail = m.group("section") is None
-        self._frames = False
-        if self._detail:
-            test = m.group("name") if m.group("cls") is None else f"{m.group('cls')}.{m.group('name')}"
-            self._hit = Hit(tool="maven", message="", type="test_failure", test=test)
-        return True
-
-    def more(self, line: str, ctx: Context) -> Status:
-        return self._more_detail(line, ctx) if self._detail else self._more_results(line, ctx)
-
-    def _more_detail(self, line: str, ctx: Context) -> Status:
-        assert self._hit is not None
-        if not line.strip() or line.startswith("["):
-            self.finish(ctx)
-            return Status.DONE if not line.strip() else Status.REJECT
-        if line[:1].isspace():  # frames, `... 70 more`
-            self._frames = True
-        elif not self._frames:  # the exception's text, before the first frame
-            self._hit.message = (self._hit.message + "\n" + line.rstrip()).strip("\n")
-        return Status.MORE
-
-    def _more_results(self, line: str, ctx: Context) -> Status:
-        entry = self._entry.match(line)
-        if entry is None:
-            if _MAVEN_PREFIX.match(line) or not line.strip() or line.startswith("["):
-                self.finish(ctx)
-                return Status.REJECT
-            if self._hit is not None:  # a multi-line assertion message continues unprefixed
-                self._hit.message += "\n" + line.rstrip()
-            return Status.MORE
-        self.finish(ctx)
-        if entry.group("msg"):
-            self._hit = Hit(
-                tool="maven", message=entry.group("msg"), type="test_failure", test=entry.group("test")
-            )
-        return Status.MORE
-
-    def finish(self, ctx: Context) -> None:
-        if self._hit is not None and self._hit.message:
-            ctx.hit(self._hit)
-        self._hit = None
-
-
 class MavenGoal(Parser):
     """`[ERROR] Failed to execute goal … on project x: <reason>`: compiler and test failures are noise here
     (already recorded from their own lines); any other reason (unresolvable plugin or dependency) is kept."""
@@ -159,6 +109,5 @@ class MavenGoal(Parser):
 
 PARSERS: tuple[type[Parser], ...] = (
     MavenCompiler,
-    Surefire,
     MavenGoal,
 )

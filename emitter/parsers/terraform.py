@@ -1,4 +1,4 @@
-"""Terraform (and OpenTofu) diagnostics from init/validate/plan/apply, and `terraform fmt -check`.
+"""Terraform (and OpenTofu) diagnostics from init/validate/plan/apply.
 
 A diagnostic is a block: `Error: <summary>`, a blank line, `  on main.tf line 8, in resource "x" "y":`, the
 source lines (`   8:   foo = 1`) with any `├──` value notes, a blank line, then the detail paragraphs.
@@ -8,9 +8,8 @@ wrapped command is terraform, and otherwise the location line (`  on main.tf lin
 anchor) opens it, reading the summary from the lines above. Columns are only shown as an underline,
 which ANSI clean-up removes, so records carry lines only.
 
-`terraform fmt -check` prints the unformatted files' names and nothing else; a bare `*.tf` line is taken
-as one only when the wrapped command is a `fmt` run. Those lines hold no anchor: the parser reads the
-stream's tail (`tail = True`), so a file list followed by more than 256 KiB of other output is missed.
+`terraform fmt -check` (its file list, or its diffs with `-diff`) is read in format_lists.py, with the
+other formatters' checks.
 """
 
 from __future__ import annotations
@@ -25,9 +24,8 @@ _SUMMARY = re.compile(r"^(?P<severity>Error|Warning): (?P<summary>.+?)\s*$")
 _ON = re.compile(r"^  on (?P<file>.+?) line (?P<line>\d+)(?:, in .+)?:$")
 _SNIPPET = re.compile(r"^ +(?:\d+: |\d+:$|├|│)")
 _WITH = re.compile(r"^  with .+,$")
-_TERRAFORM = re.compile(r"(?:^|[\s/])(?:terraform|tofu|terragrunt)(?:\s|$)")
+TERRAFORM = re.compile(r"(?:^|[\s/])(?:terraform|tofu|terragrunt)(?:\s|$)")
 _CHDIR = re.compile(r"-chdir=(\S+)")
-_FMT = re.compile(r"(?:^|\s)fmt(?:\s|$)")
 # init's preamble to the configuration's own errors, which follow in boxes of their own
 _PREAMBLE = re.compile(r"^Terraform encountered problems during initiali[sz]ation")
 
@@ -93,7 +91,7 @@ class Diagnostic(Parser):
         text = line[2:] if boxed else line
         summary = _SUMMARY.match(text)
         if summary is not None:
-            if not boxed and not _TERRAFORM.search(ctx.hint):
+            if not boxed and not TERRAFORM.search(ctx.hint):
                 return None  # perhaps not terraform's: its location line decides
             self._reset()
             self.summary, self.boxed, self.stage = summary, boxed, "head"
@@ -203,35 +201,4 @@ def _paragraphs(lines: list[str]) -> str:
     return "\n".join(" ".join(p) for p in paragraphs if p)
 
 
-class FmtCheck(Parser):
-    """`terraform fmt -check [-recursive]`: one unformatted file per line.
-
-    A file name holds no anchor, so the lines are read from the stream's tail; the one anchor declared
-    only shows the parser the rare name that happens to contain "error" (the same record either way)."""
-
-    name = "terraform-fmt"
-    tools = ("terraform",)
-    anchors = (ERROR,)
-    tail = True
-    trigger = re.compile(r"^(?P<tf_fmt>[^\s:][^\s]*\.(?:tf|tfvars|tftest\.hcl))$")
-
-    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
-        if not (_FMT.search(ctx.hint) and _TERRAFORM.search(ctx.hint)):
-            return None
-        file, cwd = m.group("tf_fmt"), chdir(ctx.hint)
-        program = "tofu" if re.search(r"(?:^|[\s/])tofu\s", ctx.hint) else "terraform"
-        path = f"{cwd}/{file}" if cwd else file
-        ctx.hit(
-            Hit(
-                tool="terraform",
-                message=f"File is not formatted: run `{program} fmt`",
-                type="format",
-                file=file,
-                cwd=cwd,
-                fix={"description": f"{program} fmt", "command": [program, "fmt", path]},
-            )
-        )
-        return False
-
-
-PARSERS: tuple[type[Parser], ...] = (FmtCheck, Diagnostic)
+PARSERS: tuple[type[Parser], ...] = (Diagnostic,)

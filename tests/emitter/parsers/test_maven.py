@@ -40,8 +40,12 @@ def test_maven_prints_compiler_errors_twice_and_both_parse_identically(tmp_path:
     assert len(hits) == 2
     assert hits[0] == hits[1]
     assert hits[0].message == "cannot find symbol\nsymbol:   method foo()\nlocation: class a.App"
+    source = tmp_path / "src" / "main" / "java" / "a" / "App.java"  # the checkout at /ci/shop is this one
+    source.parent.mkdir(parents=True)
+    source.write_text("package a;\nclass App {}\n")
     [record] = parse_log(MAVEN_TWICE, tmp_path)
-    assert (record.file, record.line, record.column, record.type) == (
+    assert (record.file, record.raw_file, record.line, record.column, record.type) == (
+        "src/main/java/a/App.java",
         "/ci/shop/src/main/java/a/App.java",
         10,
         9,
@@ -81,10 +85,15 @@ def test_surefire_2_layout_and_results_section_merge_into_one_record_per_test(tm
         "[INFO] \n"
         "[ERROR] Tests run: 1, Failures: 1, Errors: 0, Skipped: 0\n"
     )
+    source = tmp_path / "src" / "test" / "java" / "a" / "FooTest.java"
+    source.parent.mkdir(parents=True)
+    source.write_text("package a;\n")
     assert essentials(parse_log(log, tmp_path)) == [
         {
             "tool": "maven",
             "type": "test_failure",
+            "file": "src/test/java/a/FooTest.java",  # the class's source, found under the test roots
+            "line": 12,
             "severity": "error",
             "message": "java.lang.AssertionError: expected:<1> but was:<2>",
             "test": "a.FooTest.testBar",
