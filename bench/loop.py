@@ -107,7 +107,7 @@ def one_run(work: Path, kinds: list[str]) -> dict[str, float]:
         assert (
             lap("guard (with the clean-tree check)", lambda: guard.check(facts, config, work, redact)) is None
         )
-        records = [r for f in found.failures for r in f.records]
+        records = classify.failing(found.failures)
         fingerprints = sorted({r.fingerprint for r in records})
         attempt, stop = lap("ledger", lambda: ledger.check(work, config, fingerprints, None))
         assert stop is None

@@ -139,7 +139,7 @@ def _run(job: Run, redactor: Redactor) -> Outcome:
     known.records_dropped = found.records_dropped
     if not found.failures:
         return known.outcome("skipped", "no failed task reports found")
-    records = [r for f in found.failures for r in f.records]
+    records = classify.failing(found.failures)  # warnings that failed their task count as errors
     known.records_in = len(records)
     known.fingerprints = sorted({r.fingerprint for r in records if r.severity == "error"})
     with git.untracked_set_aside(repo):  # never in a fix, never removed when a fix is undone

@@ -14,8 +14,9 @@ Invariants the engine enforces whatever a rule does (reports are untrusted data)
 
 from __future__ import annotations
 
+import difflib
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -57,12 +58,24 @@ class Rule(Protocol):
 def registry() -> tuple[Rule, ...]:
     """Precise edits first; the formatters last, so they also tidy what the edits before them left."""
     from .ansible_fqcn import AnsibleFqcn
+    from .ruff_safe import RuffSafe
     from .sarif_fixes import SarifFixes
     from .std_imports import StdImports
     from .tool_fixers import ToolFixers
+    from .whitespace import Whitespace
     from .yaml_indent import YamlIndent
+    from .yaml_keys import YamlKeys
 
-    rules: tuple[Rule, ...] = (SarifFixes(), StdImports(), YamlIndent(), AnsibleFqcn(), ToolFixers())
+    rules: tuple[Rule, ...] = (
+        SarifFixes(),
+        StdImports(),
+        YamlIndent(),
+        YamlKeys(),
+        AnsibleFqcn(),
+        Whitespace(),  # after the rules that move lines: it finds its lines through `line_map`
+        RuffSafe(),
+        ToolFixers(),
+    )
     return rules
 
 
@@ -148,6 +161,23 @@ def text_files(repo: Path, records: list[Record]) -> Iterator[tuple[str, Path, s
         text = read_text(path) if path else None
         if path is not None and text is not None:
             yield rel, path, text, group
+
+
+def line_map(repo: Path, rel: str, text: str) -> Callable[[int], int | None]:
+    """Where a line of the committed file (the lines a record counts) is in `text` now, or None when an
+    earlier rule removed or rewrote it: a rule that inserts an import moves every line below it."""
+    try:
+        committed = git.output_bytes(repo, "show", f"HEAD:{rel}").decode("utf-8")
+    except (git.GitError, UnicodeDecodeError):
+        committed = text  # not in HEAD: nothing can have moved it
+    if committed == text:
+        return lambda line: line
+    old, new = split_lines(committed), split_lines(text)
+    table: dict[int, int] = {}
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal" or (op == "replace" and a2 - a1 == b2 - b1):  # same place, or edited in place
+            table.update({a + 1: b + 1 for a, b in zip(range(a1, a2), range(b1, b2), strict=True)})
+    return table.get
 
 
 # -- the engine --------------------------------------------------------------------------------------------

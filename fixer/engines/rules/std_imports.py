@@ -6,7 +6,9 @@ take the deepest frame the repository owns), and only when the reported line men
   and no file of the repository would be imported instead → `import X`;
 - X is in MEMBERS, names with one obvious home (`Path` → `from pathlib import Path`) → that from-import;
 - anything else (a project name, `datetime` the module or the class, `sleep`, `dumps`) → no fix.
-A name the module already binds at top level means the record is about something else: no fix.
+A name the file binds where the failing line could mean it (python_scopes.shadowed: the module's top
+level, a class around the line, a conftest fixture) means the record is about that binding: no fix.
+A record with no line (`pytest --tb=no`, a short summary) is judged on the lines of the test it names.
 
 Placement follows isort's defaults: after the docstring and `from __future__` imports, in the leading
 import block; `import X` among the standard-library plain imports (sorted in when they are sorted), a
@@ -20,13 +22,15 @@ import ast
 import importlib
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from emitter.report import Record
 
 from .. import FixContext
-from . import Fixed, ending, split_lines, text_files, write_text
+from . import Fixed, ending, line_map, split_lines, text_files, write_text
+from .python_scopes import shadowed, test_function
 
 _NAME = r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
 PATTERNS = (
@@ -36,6 +40,7 @@ PATTERNS = (
     re.compile(rf'^"{_NAME}" is not defined'),  # pyright reportUndefinedVariable
     re.compile(rf"^Undefined variable '{_NAME}'"),  # pylint E0602
 )
+_NAME_ERROR = re.compile(rf"name '{_NAME}'")
 PY_TOOLS = frozenset(
     {"python", "unittest", "pytest", "ruff", "flake8", "pyflakes", "pyright", "mypy", "pylint"}
 )
@@ -82,6 +87,12 @@ def missing_name(record: Record) -> str | None:
     if record.tool not in PY_TOOLS and record.rule != "NameError" and "F821" not in (record.rule or ""):
         return None
     first = record.message.splitlines()[0] if record.message else ""
+    if first.startswith("NameError: ") or record.rule == "NameError":
+        # the exception is known: its name is enough (pytest's short summary cuts the rest at the
+        # terminal's width: "NameError: name 'os' is no...")
+        m = _NAME_ERROR.match(first.removeprefix("NameError: "))
+        if m:
+            return m.group("name")
     first = first.removeprefix("NameError: ")
     for pattern in PATTERNS:
         m = pattern.search(first)
@@ -111,8 +122,9 @@ class StdImports:
     name = "std_imports"
 
     def applies(self, record: Record) -> bool:
+        located = record.line or record.test  # `pytest --tb=no` names the test, not the line
         return bool(
-            record.file and record.file.endswith((".py", ".pyi")) and record.line and missing_name(record)
+            record.file and record.file.endswith((".py", ".pyi")) and located and missing_name(record)
         )
 
     def target(self, record: Record, repo: Path) -> str | None:
@@ -121,7 +133,7 @@ class StdImports:
     def apply(self, repo: Path, records: list[Record], ctx: FixContext) -> list[Fixed]:
         fixed: list[Fixed] = []
         for rel, path, text, group in text_files(repo, records):
-            plans = self._plans(repo, path, text, group)
+            plans = self._plans(repo, rel, path, text, group)
             new = text
             try:
                 for plan, _ in plans.values():
@@ -140,25 +152,26 @@ class StdImports:
 
     @staticmethod
     def _plans(
-        repo: Path, path: Path, text: str, group: list[Record]
+        repo: Path, rel: str, path: Path, text: str, group: list[Record]
     ) -> dict[str, tuple[Plan, list[Record]]]:
         """name → (its import, the records it fixes), judged on the file as the records saw it."""
         try:
-            bound = _top_level_names(ast.parse(text))
+            tree = ast.parse(text)
         except (SyntaxError, ValueError):
             return {}
         lines = split_lines(text)
+        where = line_map(repo, rel, text)
         plans: dict[str, tuple[Plan, list[Record]]] = {}
-        refused: set[str] = set(bound)  # a name the module binds already: the record is about something else
+        refused: set[str] = set()
         for record in group:
             name = missing_name(record)
-            index = (record.line or 0) - 1
-            if name is None or name in refused or not 0 <= index < len(lines):
-                continue
-            if not re.search(rf"(?<![\w.]){name}\b", lines[index]):
+            used = _uses(tree, lines, record, name, where) if name else []
+            if name is None or name in refused or not used:
                 continue  # the line does not use the name: wrong frame, or the file moved on
+            if shadowed(tree, name, used[0], path, repo):
+                continue  # the file binds the name itself: the record is about that binding
             if name not in plans:
-                plan = plan_for(name, lines[index], repo, path)
+                plan = plan_for(name, "".join(lines[i - 1] for i in used), repo, path)
                 if plan is None:
                     refused.add(name)
                     continue
@@ -167,17 +180,19 @@ class StdImports:
         return plans
 
 
-def _top_level_names(tree: ast.Module) -> set[str]:
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-    return names
+def _uses(
+    tree: ast.Module, lines: list[str], record: Record, name: str, where: Callable[[int], int | None]
+) -> list[int]:
+    """The lines that use `name` where the record says it failed: its line, or the lines of the test it
+    names when it has no line."""
+    if record.line:
+        line = where(record.line)
+        candidates = [line] if line is not None and 1 <= line <= len(lines) else []
+    else:
+        function = test_function(tree, record.test or "")
+        end = (function.end_lineno or function.lineno) if function else 0
+        candidates = list(range(function.lineno, end + 1)) if function else []
+    return [i for i in candidates if re.search(rf"(?<![\w.]){name}\b", lines[i - 1])]
 
 
 def _is_stdlib(node: ast.Import | ast.ImportFrom) -> bool:

@@ -1,4 +1,4 @@
-"""The failing tool's own fixer, when it is installed, scoped to the failing files (and, for ruff, rules).
+"""The failing tool's own fixer, when it is installed, scoped to the failing files.
 
 Reports are untrusted data, so a record's `fix.command` only *chooses* a fixer: its first element must be
 one of the known fixers' bare names (no path), and the command that runs is always built here from a fixed
@@ -9,6 +9,7 @@ report runs as `ruff format --no-cache a.py`.
 Records without a command are matched by tool name, but only formatters (type `format`): a linter's
 `--fix` also applies every other fixable rule in the file, so the linter must have said the finding is
 fixable (the parsers then attach the command). A record counts as fixed when its file changed.
+`ruff check --fix` is not here: ruff_safe asks ruff which of its fixes are safe first.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from .. import FixContext
 from . import Fixed, repo_file
 
 TIMEOUT_S = 300.0
-_RUFF_RULE = re.compile(r"[A-Z]{1,4}[0-9]{0,4}")
 _EDITION = re.compile(r'^\s*edition\s*=\s*"(?P<year>20\d\d)"', re.M)
 
 
@@ -42,7 +42,6 @@ class Fixer:
 
 
 FIXERS: dict[str, Fixer] = {
-    "ruff-check": Fixer("ruff", ("check", "--fix", "--no-cache", "--quiet"), "ruff check --fix"),
     "ruff-format": Fixer("ruff", ("format", "--no-cache", "--quiet"), "ruff format"),
     "black": Fixer("black", ("--quiet",), "black"),
     "isort": Fixer("isort", ("--quiet",), "isort"),
@@ -75,25 +74,13 @@ def fixer_for(record: Record) -> str | None:
     if command:
         head, rest = command[0], command[1:2]
         if head == "ruff":
-            return {"format": "ruff-format", "check": "ruff-check"}.get(rest[0] if rest else "")
+            return "ruff-format" if rest == ["format"] else None
         if head == "cargo":
             return "rustfmt" if rest == ["fmt"] else None
         return head if head in _SIMPLE_COMMANDS else None
     if record.type == "format":
         return _BY_TOOL.get(record.tool)
     return None
-
-
-def ruff_rules(record: Record) -> list[str]:
-    """The rule codes to select: the record's own rule, else the command's `--select` value."""
-    command = record.fix.command if record.fix and record.fix.command else []
-    given = [record.rule or ""]
-    for i, arg in enumerate(command):
-        if arg == "--select" and i + 1 < len(command):
-            given += command[i + 1].split(",")
-        elif arg.startswith("--select="):
-            given += arg.split("=", 1)[1].split(",")
-    return sorted({g for g in given if _RUFF_RULE.fullmatch(g)})
 
 
 def find_program(fixer: Fixer, repo: Path, env: Mapping[str, str]) -> str | None:
@@ -114,33 +101,24 @@ class ToolFixers:
         return record.file
 
     def apply(self, repo: Path, records: list[Record], ctx: FixContext) -> list[Fixed]:
-        # one run per fixer (per rule set for ruff check), over all the files that asked for it
-        batches: dict[tuple[str, tuple[str, ...]], dict[str, list[Record]]] = {}
+        batches: dict[str, dict[str, list[Record]]] = {}  # one run per fixer, over all its files
         for record in records:
             key = fixer_for(record)
-            if key is None or record.file is None:
-                continue
-            rules = tuple(ruff_rules(record)) if key == "ruff-check" else ()
-            if key == "ruff-check" and not rules:
-                continue  # `--fix` without `--select` would apply every rule the project enables
-            batches.setdefault((key, rules), {}).setdefault(record.file, []).append(record)
+            if key is not None and record.file is not None:
+                batches.setdefault(key, {}).setdefault(record.file, []).append(record)
         fixed: list[Fixed] = []
-        for (key, rules), files in batches.items():
-            fixed += self._run(repo, FIXERS[key], rules, files, ctx)
+        for key, files in batches.items():
+            fixed += self._run(repo, FIXERS[key], files, ctx)
         return fixed
 
     @staticmethod
-    def _run(
-        repo: Path, fixer: Fixer, rules: tuple[str, ...], files: dict[str, list[Record]], ctx: FixContext
-    ) -> list[Fixed]:
+    def _run(repo: Path, fixer: Fixer, files: dict[str, list[Record]], ctx: FixContext) -> list[Fixed]:
         program = find_program(fixer, repo, ctx.runner.env)
         paths = {rel: repo_file(repo, rel) for rel in files}
         targets = {rel: p for rel, p in paths.items() if p is not None}
         if program is None or not targets:
             return []
         argv = [program, *fixer.args]
-        if rules:
-            argv += ["--select", ",".join(rules)]
         if fixer.program == "rustfmt":
             argv += _edition(repo, next(iter(targets.values())))
         before = {rel: p.read_bytes() for rel, p in targets.items()}
@@ -149,11 +127,10 @@ class ToolFixers:
             for rel, p in targets.items():
                 p.write_bytes(before[rel])
             return []
-        detail = f" --select {','.join(rules)}" if rules else ""
         fixed = []
         for rel, p in targets.items():
             if p.read_bytes() != before[rel]:
-                summary = f"{rel}: {fixer.label}{detail}"
+                summary = f"{rel}: {fixer.label}"
                 fixed += [Fixed(r, f"{summary} ({r.rule or r.tool})", fixer.preserving) for r in files[rel]]
         return fixed
 

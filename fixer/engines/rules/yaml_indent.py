@@ -32,11 +32,12 @@ _TAB = "found character '\\t' that cannot start any token"
 _WRONG = re.compile(r"wrong indentation: expected (?P<want>\d+) but found (?P<found>\d+)")
 _OPENS_BLOCK = re.compile(r"(?::|^-|\s-)(?:\s+[|>][-+0-9]*)?$")  # `key:`, `- key:`, `-`, `key: |`
 _MARK = re.compile(r'in "(?P<file>[^"]+)", line (?P<line>\d+), column \d+')
-_UNSET = object()
+UNSET = object()
 
 
 def _from_traceback(record: Record) -> bool:
-    return record.tool not in ("pyyaml", "yamllint") and (record.rule or "").endswith("ScannerError")
+    rule = record.rule or ""
+    return record.tool not in ("pyyaml", "yamllint") and rule.endswith(("ScannerError", "ParserError"))
 
 
 def is_tab_record(record: Record) -> bool:
@@ -181,7 +182,7 @@ def _is_item(line: str) -> bool:
 
 
 def load_yaml(text: str) -> object:
-    """Every document as data (safe loader, unknown tags read as null), or _UNSET when it is not YAML."""
+    """Every document as data (safe loader, unknown tags read as null), or UNSET when it is not YAML."""
     import yaml
 
     class Loader(yaml.SafeLoader):
@@ -194,16 +195,16 @@ def load_yaml(text: str) -> object:
     try:
         return list(yaml.load_all(text, Loader=Loader))  # a SafeLoader subclass
     except (yaml.YAMLError, RecursionError, ValueError):
-        return _UNSET
+        return UNSET
 
 
 def loads(text: str) -> bool:
-    return load_yaml(text) is not _UNSET
+    return load_yaml(text) is not UNSET
 
 
 def _loads_as_expected(old: str, new: str) -> bool:
     after = load_yaml(new)
-    if after is _UNSET:
+    if after is UNSET:
         return False
     before = load_yaml(old)
-    return before is _UNSET or before == after
+    return before is UNSET or before == after

@@ -116,7 +116,10 @@ def test_registry_runs_precise_edits_before_formatters() -> None:
         "sarif_fixes",
         "std_imports",
         "yaml_indent",
+        "yaml_keys",
         "ansible_fqcn",
+        "whitespace",
+        "ruff_safe",
         "tool_fixers",
     ]
     engine = RulesEngine()

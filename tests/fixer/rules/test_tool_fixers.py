@@ -24,22 +24,10 @@ def rec(tool: str, file: str, command: list[str] | None = None, **fields: object
     return record(tool=tool, file=file, message=f"{tool} says no", **fields)
 
 
-def test_ruff_check_fixes_only_the_selected_rule(tmp_path: Path) -> None:
-    source = "import sys\nimport os\nimport json\n\nprint(os.sep, json)\n"  # F401 (sys) and unsorted (I001)
-    repo = repo_with(tmp_path, {"app/a.py": source})
-    f401 = rec(
-        "ruff",
-        "app/a.py",
-        ["ruff", "check", "--fix", "--select", "F401", "app/a.py"],
-        type="lint",
-        rule="F401",
-        line=1,
-    )
-    patch = fix(repo, [f401], RULES)
-    assert read(repo, "app/a.py") == "import os\nimport json\n\nprint(os.sep, json)\n"  # order untouched
-    assert patch is not None and patch.summary == ["app/a.py: ruff check --fix --select F401 (F401)"]
-    assert not (repo / ".ruff_cache").exists()  # --no-cache: no stray directory in the patch
-    assert patch.files == ["app/a.py"]
+def test_ruff_check_is_not_run_here(tmp_path: Path) -> None:
+    # ruff_safe asks ruff which fixes are safe first (tests/fixer/rules/test_ruff_safe.py)
+    command = ["ruff", "check", "--fix", "--select", "F401", "a.py"]
+    assert fixer_for(rec("ruff", "a.py", command, type="lint", rule="F401")) is None
 
 
 def test_ruff_format_black_and_isort_each_fix_their_file(tmp_path: Path) -> None:
