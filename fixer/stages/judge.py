@@ -14,8 +14,9 @@ A judge file is a file that decides whether the check passes:
 - `suppression`: an added line that silences a tool (`judge_suppressions`), in any file.
 
 A deletion or rename is judged on every path it touches. Files changed only by deterministic formatters
-(`preserving`) may be tests or test data, never anything else: a formatter may reformat a test, but no
-"semantics-preserving" change to a configuration is trusted. Each path gets its first kind in `KINDS`
+(`preserving`) may be tests, test data, or a program source the failed command runs (`python summary.py`:
+a missing standard-library import added), never anything else: a formatter may reformat a test, but no
+"semantics-preserving" change to a configuration, a build description or a shell script is trusted. Each path gets its first kind in `KINDS`
 order, so the line a human reads is the most specific one; suppressions are reported besides.
 
 Reading HEAD is bounded (files, bytes, YAML nodes, commands) and asks only for tracked paths. A file that
@@ -63,6 +64,9 @@ KINDS = (
     "suppression",
 )
 FORMATTABLE = frozenset({"test", "test_data"})  # what a deterministic formatter may change
+# ... and, among the files the failed command runs, program sources (`python summary.py`): never a build
+# description, a shell script or a configuration, whose "formatting" can change what runs
+PROGRAM_SOURCES = (".py", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".go", ".rs", ".rb")
 
 MAX_SCAN_FILES = 400  # files read at HEAD looking for mentions of a changed data file
 MAX_SCAN_BYTES = 8 * 1024 * 1024
@@ -96,13 +100,17 @@ def check(
     for change in changes:
         formatted = change.path in preserving or change.old_path in preserving
         for path, note in _touched(change):
-            hit = judge.classify(path, change, FORMATTABLE if formatted else frozenset())
+            hit = judge.classify(path, change, _formattable(path) if formatted else frozenset())
             if hit:
                 findings.append(Finding(path, hit[0], hit[1] + note))
         marker = added_suppression(change)
         if marker:
             findings.append(Finding(change.path, "suppression", f"adds `{marker}`"))
     return findings
+
+
+def _formattable(path: str) -> frozenset[str]:
+    return FORMATTABLE | {"build_file"} if path.endswith(PROGRAM_SOURCES) else FORMATTABLE
 
 
 def _touched(change: Change) -> list[tuple[str, str]]:

@@ -409,6 +409,29 @@ def test_a_formatter_may_not_touch_test_configuration() -> None:
     assert kinds(found) == {"pytest.ini": "test_config"}
 
 
+def test_a_preserving_fix_may_touch_the_program_the_failed_command_runs() -> None:
+    files = {"summary.py": "print(json.dumps({}))\n", "Makefile": "check:\n\tpython summary.py \n"}
+    fix = [edit("summary.py", ["import json"])]
+    assert run(fix, files, [["python", "summary.py"]], preserving=frozenset({"summary.py"})) == []
+    # the same edit from anything that does not promise to keep the meaning is the judge's
+    assert kinds(run(fix, files, [["python", "summary.py"]])) == {"summary.py": "build_file"}
+
+
+@pytest.mark.parametrize(
+    ("command", "path", "files"),
+    [
+        (["make", "check"], "Makefile", {"Makefile": "check:\n\tpython summary.py \n"}),
+        (["sh", "ci/check.sh"], "ci/check.sh", {"ci/check.sh": "pytest -q \n"}),
+    ],
+    ids=["a build description", "a shell script"],
+)
+def test_a_preserving_fix_may_not_touch_what_the_command_runs_when_it_is_no_program_source(
+    command: list[str], path: str, files: dict[str, str]
+) -> None:
+    found = run([edit(path, ["x"], ["x "])], files, [command], preserving=frozenset({path}))
+    assert kinds(found) == {path: "build_file"}
+
+
 def test_a_formatter_may_not_add_a_suppression_to_a_test() -> None:
     found = run(
         [edit("tests/test_calc.py", ["import os  # noqa"])], preserving=frozenset({"tests/test_calc.py"})
