@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 TOOLS   := .tools-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint typecheck unit tools bench clean
+.PHONY: demo test lint typecheck unit tools bench fixbench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -36,6 +36,12 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(PY) bench/throughput.py
+
+# the fix benchmark: prove every case with the real tools, then run selfheal fix on each (rules tier; the
+# model tier too when ANTHROPIC_API_KEY is set)
+fixbench: $(STAMP) $(TOOLS)
+	$(PY) bench/fixbench/validate.py
+	$(PY) bench/fixbench/run.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) tests/js/node_modules .selfheal bench/out

@@ -1,0 +1,9 @@
+export default [
+  {
+    rules: {
+      semi: ["error", "always"],
+      quotes: ["error", "double"],
+      "prefer-const": "error",
+    },
+  },
+];

@@ -1,0 +1,6 @@
+"""Greetings."""
+
+
+def banner(name: str) -> str:
+    title = "Welcome"
+    return f"{title}, {name}!"

@@ -1,0 +1,6 @@
+"""Greetings."""
+
+
+def banner(name: str) -> str:
+    title = f"Welcome"
+    return f"{title}, {name}!"

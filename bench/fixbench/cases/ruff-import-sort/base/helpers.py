@@ -1,0 +1,2 @@
+def slug(name: str) -> str:
+    return name.lower().replace(" ", "-")

@@ -1,0 +1,7 @@
+"""Monthly report."""
+
+import json
+
+
+def render(totals: dict[str, float]) -> str:
+    return json.dumps(totals, sort_keys=True)

@@ -1,0 +1,9 @@
+variable "region" {
+  type    = string
+  default = "eu-west-1"
+}
+
+locals {
+  name        = "shop"
+  environment = "staging"
+}

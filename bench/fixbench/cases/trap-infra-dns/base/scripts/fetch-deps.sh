@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+mkdir -p vendor
+echo "vendor ready"

@@ -1,0 +1,5 @@
+"""Statistics."""
+
+
+def mean(values: list[int]) -> float:
+    return sum(values) / len(values)

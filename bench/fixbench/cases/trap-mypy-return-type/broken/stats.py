@@ -1,0 +1,5 @@
+"""Statistics."""
+
+
+def mean(values: list[int]) -> int:
+    return sum(values) / len(values)

@@ -1,0 +1,6 @@
+"""Basket totals."""
+
+
+def total(prices: list[float], discount: float) -> float:
+    subtotal = sum(prices)
+    return round(subtotal * (1 - discount), 2)

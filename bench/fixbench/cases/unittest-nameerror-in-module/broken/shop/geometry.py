@@ -1,0 +1,5 @@
+"""Circles."""
+
+
+def circle_area(radius: float) -> float:
+    return math.pi * radius**2
