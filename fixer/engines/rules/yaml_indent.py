@@ -57,6 +57,16 @@ def location(record: Record, repo: Path) -> tuple[str, int] | None:
     return (record.file, record.line) if record.file and record.line else None
 
 
+def by_file(records: list[Record], repo: Path) -> dict[str, list[tuple[int, Record]]]:
+    """The records each file holds, with the line each points at."""
+    files: dict[str, list[tuple[int, Record]]] = {}
+    for record in records:
+        where = location(record, repo)
+        if where:
+            files.setdefault(where[0], []).append((where[1], record))
+    return files
+
+
 class YamlIndent:
     name = "yaml_indent"
 
@@ -69,12 +79,7 @@ class YamlIndent:
 
     def apply(self, repo: Path, records: list[Record], ctx: FixContext) -> list[Fixed]:
         fixed: list[Fixed] = []
-        files: dict[str, list[tuple[int, Record]]] = {}
-        for record in records:
-            where = location(record, repo)
-            if where:
-                files.setdefault(where[0], []).append((where[1], record))
-        for rel, group in files.items():
+        for rel, group in by_file(records, repo).items():
             path = repo_file(repo, rel)
             text = read_text(path) if path else None
             if path is None or text is None:
@@ -95,23 +100,23 @@ class YamlIndent:
         return fixed
 
 
-def _indent(line: str) -> str:
+def indent_of(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
-def _meaningful(line: str) -> bool:
+def meaningful(line: str) -> bool:
     stripped = line.strip()
     return bool(stripped) and not stripped.startswith("#")
 
 
-def _unit(lines: list[str]) -> int:
+def indent_unit(lines: list[str]) -> int:
     """The file's indentation step: the commonest increase between consecutive tab-free lines (2 or 4)."""
     steps: Counter[int] = Counter()
     last = 0
     for line in lines:
-        if not _meaningful(line) or "\t" in _indent(line):
+        if not meaningful(line) or "\t" in indent_of(line):
             continue
-        width = len(_indent(line))
+        width = len(indent_of(line))
         if width > last:
             steps[width - last] += 1
         last = width
@@ -124,22 +129,22 @@ def _levels(indent: str, unit: int) -> int:
 
 def _fix_tabs(lines: list[str], line_no: int) -> str | None:
     index = line_no - 1
-    if not 0 <= index < len(lines) or "\t" not in _indent(lines[index]):
+    if not 0 <= index < len(lines) or "\t" not in indent_of(lines[index]):
         return None  # no tab in this line's indentation: stale, or a tab somewhere we do not touch
-    unit = _unit(lines)
-    prev = next((lines[i] for i in range(index - 1, -1, -1) if _meaningful(lines[i])), None)
-    if prev is not None and "\t" in _indent(prev):
+    unit = indent_unit(lines)
+    prev = next((lines[i] for i in range(index - 1, -1, -1) if meaningful(lines[i])), None)
+    if prev is not None and "\t" in indent_of(prev):
         return None  # the neighbour is no guide either
     base = _neighbour_indent(prev, unit) if prev is not None else 0
-    first = _levels(_indent(lines[index]), unit)
+    first = _levels(indent_of(lines[index]), unit)
     count = 0
     for i in range(index, len(lines)):
         line = lines[i]
         if not line.strip():
             continue
-        if "\t" not in _indent(line) or _levels(_indent(line), unit) < first:
+        if "\t" not in indent_of(line) or _levels(indent_of(line), unit) < first:
             break  # the run of tab-indented lines ends, or climbs out of the reported line's block
-        width = base + (_levels(_indent(line), unit) - first) * unit
+        width = base + (_levels(indent_of(line), unit) - first) * unit
         lines[i] = " " * width + line.lstrip(" \t")
         count += 1
     return f"tab indentation → spaces ({count} line{'s' if count != 1 else ''})"
@@ -158,18 +163,18 @@ def _fix_indent(lines: list[str], line_no: int, message: str) -> str | None:
     if m is None or not 0 <= index < len(lines):
         return None
     want, found = int(m.group("want")), int(m.group("found"))
-    indent = _indent(lines[index])
+    indent = indent_of(lines[index])
     if "\t" in indent or len(indent) != found or want == found:
         return None  # the line is not as the record says: the file changed since
     shift, item = want - found, _is_item(lines[index])
     moved = 0
     for i in range(index, len(lines)):
         line = lines[i]
-        width = len(_indent(line))
+        width = len(indent_of(line))
         if not line.strip() or (line.lstrip().startswith("#") and width < found):
             continue
         # the block: lines nested deeper, and its siblings (further items of the same sequence, or keys)
-        if "\t" in _indent(line) or width < found or (width == found and _is_item(line) != item):
+        if "\t" in indent_of(line) or width < found or (width == found and _is_item(line) != item):
             break
         lines[i] = " " * (width + shift) + line[width:]
         moved += 1

@@ -26,7 +26,7 @@ from emitter.report import Record
 
 from .. import FixContext
 from . import Fixed, line_map, read_text, repo_file, split_lines, write_text
-from .yaml_indent import _indent, _meaningful, _unit, loads, location
+from .yaml_indent import by_file, indent_of, indent_unit, loads, location, meaningful
 
 ERRORS = ("mapping values are not allowed here", "expected <block end>, but found '<block mapping start>'")
 _KEY = re.compile(r"""^(?P<indent> *)(?:"[^"]*"|'[^']*'|[^\s#\-?:{}\[\]&*!|>'"%@`][^#]*?):(?:\s|$)""")
@@ -49,12 +49,7 @@ class YamlKeys:
 
     def apply(self, repo: Path, records: list[Record], ctx: FixContext) -> list[Fixed]:
         fixed: list[Fixed] = []
-        files: dict[str, list[tuple[int, Record]]] = {}
-        for record in records:
-            where = location(record, repo)
-            if where:
-                files.setdefault(where[0], []).append((where[1], record))
-        for rel, group in files.items():
+        for rel, group in by_file(records, repo).items():
             path = repo_file(repo, rel)
             text = read_text(path) if path else None
             if path is None or text is None or loads(text):
@@ -75,10 +70,10 @@ class YamlKeys:
 
 def reindent(lines: list[str], index: int) -> str | None:
     """Moves the key at `index` (and what goes with it) to its level; what it did, or None."""
-    if not 0 <= index < len(lines) or "\t" in "".join(_indent(line) for line in lines):
+    if not 0 <= index < len(lines) or "\t" in "".join(indent_of(line) for line in lines):
         return None
     key = _KEY.match(lines[index])
-    above = [i for i in range(index) if _meaningful(lines[i])]
+    above = [i for i in range(index) if meaningful(lines[i])]
     if key is None or not above or _in_block_scalar(lines, above):
         return None
     found = len(key["indent"])
@@ -86,7 +81,7 @@ def reindent(lines: list[str], index: int) -> str | None:
     nearest = sorted(levels, key=lambda level: abs(level - found))
     want = nearest[0]
     tie = len(nearest) > 1 and abs(nearest[1] - found) == abs(want - found)
-    if want == found or tie or abs(want - found) * 2 > _unit(lines):
+    if want == found or tie or abs(want - found) * 2 > indent_unit(lines):
         return None
     if want > found:  # under-indented: only a key that holds its value on its own line moves
         if _OPENS.search(lines[index]):
@@ -95,8 +90,8 @@ def reindent(lines: list[str], index: int) -> str | None:
         return f"key indentation {found} → {want}"
     count = 0
     for i in range(index, len(lines)):
-        width = len(_indent(lines[i]))
-        if _meaningful(lines[i]) and (width < found or (width == found and not _KEY.match(lines[i]))):
+        width = len(indent_of(lines[i]))
+        if meaningful(lines[i]) and (width < found or (width == found and not _KEY.match(lines[i]))):
             break  # back at a lower level, or something other than the misplaced keys
         if lines[i].strip() and width >= found:
             lines[i] = " " * (width + want - found) + lines[i][width:]
@@ -109,7 +104,7 @@ def _levels(lines: list[str], above: list[int]) -> set[int]:
     levels: set[int] = set()
     lowest: int | None = None
     for i in reversed(above):
-        width = len(_indent(lines[i]))
+        width = len(indent_of(lines[i]))
         if lowest is not None and width >= lowest:
             continue  # nested in a line already seen: not on the path
         lowest = width
@@ -128,7 +123,7 @@ def _in_block_scalar(lines: list[str], above: list[int]) -> bool:
     it, or a line it is nested under, opens one."""
     lowest: int | None = None
     for i in reversed(above):
-        width = len(_indent(lines[i]))
+        width = len(indent_of(lines[i]))
         if lowest is not None and width >= lowest:
             continue
         if _BLOCK_HEADER.search(lines[i].rstrip()):
