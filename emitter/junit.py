@@ -24,7 +24,6 @@ from .hit import Hit
 from .junit_trace import Locator, append, build_message, clean, find_frames
 from .test_counts import Counts, counts_of
 
-MAX_BYTES = 256 * 1024 * 1024  # a parsed tree takes several times the file: refuse rather than swap
 MAX_SCAN = 200_000  # characters of one failure text that are looked at; the rest is a dump
 _FAILED_STATUS = {"failed", "fail", "failure", "error", "errored", "notrun"}  # ctest counts notrun as failed
 _SKIPPED_STATUS = {"disabled", "skipped", "skip"}
@@ -106,32 +105,23 @@ def anchor(hits: list[Hit], report: str) -> list[Hit]:
 
 
 def _load(path: str) -> Any:
-    """The root element, or a warning."""
-    from xml.etree.ElementTree import ParseError
+    """The root element (a bare `<testsuite>` under a `<testsuites>` of its own), or a warning."""
+    from xml.etree.ElementTree import Element
 
-    import defusedxml.ElementTree as safe_et
-    from defusedxml import DefusedXmlException
-    from junitparser import JUnitXml, JUnitXmlError
+    from .inputs.base import Unreadable
+    from .inputs.safe_xml import load
 
     try:
-        size = os.path.getsize(path)
-    except OSError as exc:
-        return f"{path}: JUnit XML not read ({exc.strerror or exc})"
-    if size == 0:
-        return f"{path}: JUnit XML file is empty"
-    if size > MAX_BYTES:
-        return f"{path}: JUnit XML not read (larger than {MAX_BYTES // 2**20} MiB)"
-    try:
-        tree = safe_et.parse(path, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        return f"{path}: JUnit XML refused: it declares XML entities, which are not expanded ({exc})"
-    except ParseError as exc:
-        return f"{path}: JUnit XML is not well-formed ({exc})"
-    root: Any = tree.getroot()
-    try:
-        return JUnitXml.fromroot(root)._elem  # wraps a bare <testsuite>, rejects other roots
-    except JUnitXmlError:
+        root: Any = load(path, "JUnit XML")
+    except Unreadable as exc:
+        return str(exc)
+    if root.tag == "testsuite":  # ctest and many runners write one suite: wrapped as junitparser wraps it
+        wrapper = Element("testsuites")
+        wrapper.append(root)
+        return wrapper
+    if root.tag != "testsuites":
         return f"{path}: not a JUnit XML report (root element <{root.tag}>)"
+    return root
 
 
 def _walk(root: Any) -> Iterator[tuple[Any, Any]]:
@@ -163,13 +153,15 @@ class _Reader:
         kinds = {"failure": Failure, "error": Error}
         by_test: dict[tuple[int, str], Hit] = {}
         for elem, suite in self.cases:
-            results = [_wrap(kinds[child.tag], child) for child in elem if child.tag in kinds]
-            if not results:  # every run failed but no final verdict was written: the reruns speak
-                results = [_wrap(Error, c) for c in elem if c.tag in ("rerunFailure", "rerunError")]
+            verdicts = [child for child in elem if child.tag in kinds]
+            if not verdicts:  # every run failed but no final verdict was written: the reruns speak
+                verdicts = [c for c in elem if c.tag in ("rerunFailure", "rerunError")]
+            results = [_wrap(kinds.get(v.tag, Error), v) for v in verdicts]
             status = (elem.get("status") or "").lower()
             if not results and (status not in _FAILED_STATUS or _asked_to_skip(elem, status)):
                 continue  # passed, skipped, disabled, or flaky (passed on a rerun)
-            hit = self._hit(_wrap(TestCase, elem), elem, suite, results, status)
+            errored = status in ("error", "errored") or (bool(verdicts) and verdicts[0].tag == "error")
+            hit = self._hit(_wrap(TestCase, elem), elem, suite, results, status, errored)
             key = (id(suite), hit.test) if hit.test else (id(elem), "")  # nameless tests are all distinct
             if key in by_test:
                 _fold(by_test[key], hit)
@@ -181,7 +173,7 @@ class _Reader:
             hits = [h for h in hits if not _parent_only(h, failed)]
         return hits
 
-    def _hit(self, case: Any, elem: Any, suite: Any, results: list[Any], status: str) -> Hit:
+    def _hit(self, case: Any, elem: Any, suite: Any, results: list[Any], status: str, errored: bool) -> Hit:
         classname, name = (case.classname or "").strip(), (case.name or "").strip()
         test = f"{classname}::{name}" if classname and name and classname != name else name or classname
         first = results[0] if results else None
@@ -202,7 +194,6 @@ class _Reader:
         for frame in frames:  # /builds/agent-3/x/src/a.js → src/a.js: stable text, stable fingerprint
             if os.path.isabs(frame.path) or ":" in frame.path[:3]:
                 message = message.replace(frame.path, self.locator.short(frame.path))
-        errored = status in ("error", "errored") or (first is not None and first._elem.tag == "error")
         if not message:
             message = (
                 "test did not run" if status == "notrun" else "test errored" if errored else "test failed"

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Iterator
 from urllib.parse import unquote, urlparse
 
 ROOT_VARS = ("SELFHEAL_ROOT", "CI_PROJECT_DIR", "BUILDKITE_BUILD_CHECKOUT_PATH", "GITHUB_WORKSPACE")
@@ -124,14 +125,11 @@ class PathResolver:
         """(module path, folder relative to the root) of every go.mod under the root, longest module first."""
         if self._modules is None:
             found: list[tuple[str, str]] = []
-            for i, (folder, dirs, files) in enumerate(os.walk(self.root)):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+            for folder, _dirs, files in walk(self.root, SKIP_DIRS, MAX_WALK):
                 if "go.mod" in files:
                     module = _module_path(os.path.join(folder, "go.mod"))
                     if module:
                         found.append((module, _relative_to(folder, self.root) or "."))
-                if i >= MAX_WALK:
-                    break
             self._modules = sorted(found, key=lambda m: -len(m[0]))
         return self._modules
 
@@ -176,6 +174,15 @@ class PathResolver:
                     if rel is not None:
                         return rel
         return None
+
+
+def walk(top: str, skip: frozenset[str], limit: int) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk in sorted order, without hidden folders and those in `skip`, over at most `limit` folders."""
+    for i, (folder, dirs, files) in enumerate(os.walk(top)):
+        if i >= limit:
+            return
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in skip)
+        yield folder, dirs, files
 
 
 def _clean(raw: str) -> str:

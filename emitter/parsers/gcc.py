@@ -198,16 +198,7 @@ class GccParser(Parser):
             return None
         file, sev = m.group("file"), m.group("sev")
         if sev == "error" and LINK_MESSAGE.match(m.group("msg")):  # gold, with debug information
-            self._emit(
-                ctx,
-                Hit(
-                    tool="ld",
-                    message=m.group("msg"),
-                    type="compile_error",
-                    file=file,
-                    line=to_int(m.group("line")),
-                ),
-            )
+            self._ld_error(ctx, m, file)
             return False
         if MAKEFILE.search(file):
             self._emit(
@@ -314,22 +305,19 @@ class GccParser(Parser):
             self.recipes.append((level, hit))
         return False
 
+    def _ld_error(self, ctx: Context, m: re.Match[str], file: str | None) -> None:
+        hit = Hit(
+            tool="ld", message=m.group("msg"), type="compile_error", file=file, line=to_int(m.group("line"))
+        )
+        self._emit(ctx, hit)
+
     def _linker(self, line: str, ctx: Context) -> bool | None:
         m = LD_REF.match(line)
         if m is not None:
             file = m.group("file")
             if OBJECT.search(file):
                 file = None  # an object file names no source line to fix
-            self._emit(
-                ctx,
-                Hit(
-                    tool="ld",
-                    message=m.group("msg"),
-                    type="compile_error",
-                    file=file,
-                    line=to_int(m.group("line")),
-                ),
-            )
+            self._ld_error(ctx, m, file)
             return False
         m = LD_MISSING.match(line)
         if m is not None:

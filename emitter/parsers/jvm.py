@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..normalize import walk
 from .base import LOCATION, Context, Hit, Parser, Status
 
 if TYPE_CHECKING:
@@ -212,14 +212,14 @@ class TestSources:
             return None
         matches: list[str] = []  # no package: the one file of that name under a test root
         for root in (r for r in self._source_roots() if "/test/" in f"/{r}/"):
-            for folder, _dirs, files in _walk(root):
+            for folder, _dirs, files in walk(root, _SKIP_DIRS, MAX_FOLDERS):
                 matches += [f"{folder}/{n}" for n in names if n in files]
         return matches[0] if len(matches) == 1 else None
 
     def _source_roots(self) -> list[str]:
         if self._roots is None:
             roots = []
-            for folder, dirs, _ in _walk("."):
+            for folder, dirs, _ in walk(".", _SKIP_DIRS, MAX_FOLDERS):
                 if folder.endswith(_ROOT_ENDINGS):
                     roots.append(folder.removeprefix("./"))
                     dirs[:] = []
@@ -247,12 +247,3 @@ _SKIP_DIRS = frozenset(
     {"target", "build", "out", "bin", "node_modules", "vendor", "__pycache__", "site-packages"}
 )
 MAX_FOLDERS = 5000  # folders one search visits
-
-
-def _walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
-    """os.walk, without hidden folders, build output and dependencies, and at most MAX_FOLDERS folders."""
-    for i, (folder, dirs, files) in enumerate(os.walk(top)):
-        if i >= MAX_FOLDERS:
-            return
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-        yield folder, dirs, files

@@ -25,6 +25,7 @@ from emitter.report import Record
 
 from ..config import Config
 from ..context import Failure, Verdict
+from .judge_programs import PYTHON, SHELLS
 
 
 def classify(records: list[Record], config: Config) -> Verdict:
@@ -129,7 +130,6 @@ def strict_tools(command: Sequence[str], records: list[Record]) -> set[str]:
 
 
 # -- which commands could have set the exit status --------------------------------------------------------
-_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash"})
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PREFIXES = frozenset({"env", "time", "exec", "command", "nohup", "then", "else", "do", "{"})
 _CONDITIONS = frozenset({"if", "elif", "while", "until", "!"})  # their status is tested, not returned
@@ -161,7 +161,7 @@ def invocations(argv: list[str], depth: int = 0) -> list[list[str]]:
     argv = unwrap(argv)
     if not argv or depth > MAX_DEPTH:
         return []
-    if argv[0] not in _SHELLS:
+    if argv[0] not in SHELLS:
         return [argv]
     script, errexit = _shell_script(argv[1:])
     if script is None:
@@ -177,7 +177,7 @@ def unwrap(argv: list[str]) -> list[str]:
             argv = argv[1:]
         elif head == "timeout":
             argv = _after_options(argv[1:])[1:]  # its duration
-        elif re.fullmatch(r"python(?:3(?:\.\d+)?)?", head) and argv[1:2] == ["-m"]:
+        elif PYTHON.match(head) and argv[1:2] == ["-m"]:
             argv = argv[2:]
         elif (size := _runner(argv)) is not None:
             argv = _after_options(argv[size:])
