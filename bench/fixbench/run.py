@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gitrepo
 import table
-from spec import CASES, Case, CaseError, load_all
+from spec import CASES, Case, selected
 from table import Result, Tier
 
 FIX_TIMEOUT_S = 1200.0
@@ -126,13 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the case repositories and print where")
     args = parser.parse_args(argv)
-    try:
-        cases = load_all(args.cases, args.case)
-    except CaseError as exc:
-        print(f"fixbench: {exc}", file=sys.stderr)
-        return 1
-    if not cases:
-        print("fixbench: no case matches", file=sys.stderr)
+    cases = selected(args.cases, args.case)
+    if cases is None:
         return 1
     has_key = any(os.environ.get(k) for k in MODEL_KEYS)
     model = has_key and not args.no_model

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fnmatch
 import shlex
+import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -143,3 +144,16 @@ def load_all(root: Path = CASES, patterns: list[str] | None = None) -> list[Case
     if patterns:
         folders = [f for f in folders if any(fnmatch.fnmatch(f.name, p) for p in patterns)]
     return [load(f) for f in folders]
+
+
+def selected(root: Path, patterns: list[str]) -> list[Case] | None:
+    """The cases a command line asks for; None, with one line on stderr, when there are none to run."""
+    try:
+        cases = load_all(root, patterns)
+    except CaseError as exc:
+        print(f"fixbench: {exc}", file=sys.stderr)
+        return None
+    if not cases:
+        print("fixbench: no case matches", file=sys.stderr)
+        return None
+    return cases

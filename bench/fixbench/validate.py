@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gitrepo
-from spec import CASES, Case, CaseError, load_all
+from spec import CASES, Case, selected
 
 
 @dataclass
@@ -120,13 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="cases proved at once (default 2)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the proofs as JSON")
     args = parser.parse_args(argv)
-    try:
-        cases = load_all(args.cases, args.case)
-    except CaseError as exc:
-        print(f"fixbench: {exc}", file=sys.stderr)
-        return 1
-    if not cases:
-        print("fixbench: no case matches", file=sys.stderr)
+    cases = selected(args.cases, args.case)
+    if cases is None:
         return 1
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         proofs = list(pool.map(prove_in_scratch, cases))
