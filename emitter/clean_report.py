@@ -9,7 +9,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict
 
-from .files import write_text
 from .test_counts import Counts
 
 SCHEMA_ID = "selfheal.report/v1"  # the same id as emitter.report.SCHEMA_ID (checked by the test)
@@ -45,7 +44,3 @@ def render(
     if tests is not None:  # Counts has TestCounts' fields in its order; None is left out, as the model does
         document["tests"] = asdict(tests)
     return json.dumps(document, indent=2) + "\n"
-
-
-def write(path: str, text: str) -> None:
-    write_text(path, text)

@@ -16,14 +16,13 @@ import sys
 from dataclasses import dataclass, field
 
 from .ci_env import slug
-from .errors import UsageError
+from .errors import USAGE_ERROR, UsageError
 from .normalize import find_root
 from .parsers import make_parsers
 from .parsers.base import Hit
 from .scan import Scanner
 
 CHUNK = 1 << 20
-USAGE_ERROR = 2  # fixer/cli.py's exit code for a UsageError
 
 
 @dataclass

@@ -228,6 +228,7 @@ def _report(
     if clean and not files and not opts.formats:
         from . import clean_report
         from .ci_env import ci_info
+        from .files import write_text
         from .test_counts import from_text
 
         try:
@@ -236,7 +237,7 @@ def _report(
             warn(f"test counts not read ({type(exc).__name__}: {exc})")
             tests = None
         args = (task, opts.command, cwd, started_at, round(duration, 3), ci_info(env))
-        clean_report.write(path, clean_report.render(*args, tests=tests))
+        write_text(path, clean_report.render(*args, tests=tests))
         return
 
     from .assemble import Inputs, build_report, write_all

@@ -15,11 +15,11 @@ from typing import cast
 
 from emitter import __version__
 from emitter.cli import Parser, UsageError, add_commands
+from emitter.errors import USAGE_ERROR
 
 # the modules of the `fix` extra's distributions (pyproject.toml; tests/test_packaging.py holds them equal)
 FIX_EXTRA_MODULES = ("anthropic", "pydantic_settings", "gitlab", "pybuildkite", "requests")
 NEEDS_FIX_EXTRA = frozenset({"fix", "deliver", "demo"})
-USAGE_ERROR = 2
 
 
 def missing_fix_extra() -> list[str]:
