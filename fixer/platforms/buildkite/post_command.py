@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from ...safe_write import write_file
 from . import fix_step
 from .command import report_path
 from .plugin_config import Plugin, load
@@ -248,7 +249,7 @@ def annotate(job: Job, agent: Agent, note: str | None) -> None:
     room = buildkite.MAX_BYTES - len(extra.encode("utf-8"))
     uploaded_as = report_path(job.plugin.config.artifact_dir, job.task, job.env)  # named by the body
     body = buildkite.render(report, redactor, room, report_file=uploaded_as) + extra
-    _guarded("annotation file", lambda: job.report.with_suffix(buildkite.suffix).write_text(body, "utf-8"))
+    _guarded("annotation file", lambda: write_file(job.report.with_suffix(buildkite.suffix), body))
     agent.annotate(body, context=annotation_context(job), style="error")
 
 
