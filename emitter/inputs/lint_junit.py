@@ -41,11 +41,6 @@ def read(path: str) -> tuple[list[Hit], str | None] | None:
     return anchor(hits, path), None
 
 
-def is_linter_junit(path: str) -> bool:
-    """Whether a linter wrote this JUnit file (its "tests" are findings: never count them as tests)."""
-    return _shape(path) is not None
-
-
 def _shape(path: str) -> str | None:
     """ "org" or "golangci" when the first testcases say a linter wrote the file."""
     cases = 0
