@@ -104,6 +104,7 @@ class PytestParser(Parser):
         self.section = ""
         self.current: _Failure | None = None
         self.pending: list[_Failure] = []
+        self.shown: set[str] = set()  # the lines of the failure the last summary entry named
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
         conftest = CONFTEST.match(line)
@@ -226,19 +227,22 @@ class PytestParser(Parser):
         if m:
             node, message = _split_summary(m.group("rest"))
             section = "error" if line.startswith("ERROR") else "failed"
-            self._pair(section, node, message, m.groupdict().get("desc") or "")
+            self.shown = _shown(self._pair(section, node, message, m.groupdict().get("desc") or ""))
             return Status.MORE
         if not line.strip() or SUMMARY_OTHER.match(line):
+            return Status.MORE
+        if line.strip() in self.shown:  # CI=true and -vv print the whole message, not its first line
             return Status.MORE
         self._flush(ctx)  # -qq prints no closing line: whatever follows is not pytest's
         return Status.REJECT
 
-    def _pair(self, section: str, node: str, message: str | None, subtest: str) -> None:
+    def _pair(self, section: str, node: str, message: str | None, subtest: str) -> _Failure:
         failure = self._match(section, node, subtest)
         if failure is None:
             failure = _Failure(section)
             self.pending.append(failure)
         failure.node, failure.summary = f"{node} {subtest}" if subtest else node, message
+        return failure
 
     def _match(self, section: str, node: str, subtest: str) -> _Failure | None:
         path, _, rest = node.partition("::")
@@ -296,6 +300,12 @@ class PytestParser(Parser):
             rule=name,
             test=node,
         )
+
+
+def _shown(f: _Failure) -> set[str]:
+    """The message lines the block showed: what a summary entry may continue with."""
+    lines = f.e_lines + (f.native.message.splitlines() if f.native is not None and f.native.message else [])
+    return {t.strip() for t in lines if t.strip()}
 
 
 def _dedent(lines: list[str]) -> list[str]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -362,3 +365,27 @@ def test_chunk_boundaries_do_not_change_the_records() -> None:
     scanner.finish()
     assert len(hits) == 16
     assert hits == scan_bytes(data)
+
+
+def test_a_multi_line_message_in_the_summary_stays_the_tests_own(tmp_path: Path) -> None:
+    """On CI (CI=true) pytest prints the summary entry's whole message, lines that look like other tools'
+    locations included (PyYAML's `in "config.yaml", line 3, column 4`): one record, the test's."""
+    (tmp_path / "config.yaml").write_text("server:\n    host: a\n   port: 1\n")
+    (tmp_path / "test_config.py").write_text(
+        "import yaml\n\n\ndef test_config():\n"
+        "    with open('config.yaml') as f:\n        assert yaml.safe_load(f)['server']['port'] == 1\n"
+    )
+    env = {**os.environ, "CI": "true", "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_config.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    output = proc.stdout + proc.stderr
+    assert b'\n  in "config.yaml", line 3, column 4\n1 failed' in output  # the whole message, as CI shows it
+    records = parse_log(output, tmp_path)
+    assert [(r.tool, r.file, r.line, r.rule) for r in records] == [
+        ("pytest", "test_config.py", 6, "yaml.parser.ParserError")
+    ]
