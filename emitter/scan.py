@@ -1,6 +1,6 @@
 """The one hot loop: bytes in, hits out.
 
-Each chunk is folded (A-Z → a-z, 0-9 → 0; one C call) and searched once per anchor of the small
+Each chunk is folded (A-Z → a-z; 0-9, `(`, `[` and ESC → 0; one C call) and searched once per anchor of the small
 vocabulary in parsers/base.py, each a literal-prefixed regex that `re` runs through noise in C. Only
 lines holding an anchor go further, and only to the parsers owning those anchors: first one combined
 check of their triggers on the raw bytes (ASCII lines need no decoding to be rejected; their CI and
@@ -12,8 +12,13 @@ of a stream go to `tail` parsers at the end. Lines longer than MAX_LINE are cut 
 pass-through.
 
 Colour and prefixes cost a chunk nothing: anchors are searched anywhere in a line, so a prefix cannot
-hide one, and the fold turns ESC into `(`, so a colon followed by colour (`a.py\x1b[36m:\x1b[0m1`, ruff,
-tsc --pretty) meets the location anchor the way `x.c:(.text+0x5)` does. Words are coloured whole.
+hide one, and the fold turns ESC into `0`, so a colon followed by colour (`a.py\x1b[36m:\x1b[0m1`, ruff,
+tsc --pretty) meets the location anchor the way `x.c:(.text+0x5)` and `a.py:12` do. Words are coloured
+whole.
+
+What a chunk costs is its passes: the anchors reject everyday noise themselves (parsers/base.py), so that
+a log of stack frames and package-manager warnings is not turned away line by line in Python; and the
+chunk is searched where it lies, never copied but once (joined to the line held back from the last one).
 """
 
 from __future__ import annotations
@@ -22,13 +27,15 @@ import re
 from collections import deque
 from collections.abc import Callable, Sequence
 
-from .parsers.base import ANCHORS, LOCATION, Context, Hit, Parser, Status, unname
+from .parsers.base import ANCHORS, ERROR, Context, Hit, Parser, Status, unname
 from .prefixes import body_bytes, clean, display
 
 MAX_LINE = 64 * 1024
 TAIL_BYTES = 256 * 1024
 LOOKBACK_BYTES = 8 * 1024
-FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\x1b", b"abcdefghijklmnopqrstuvwxyz0000000000(")
+FOLD = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789([\x1b", b"abcdefghijklmnopqrstuvwxyz0000000000000"
+)
 MAKE_DIR = re.compile(r"^\S*make(?:\[\d+\])?: (Entering|Leaving) directory [`'\"]?(.+?)['\"]?$")
 
 
@@ -57,11 +64,11 @@ class Scanner:
         self.ctx = Context(emit=emit, hint=hint, dirs=dirs if dirs is not None else [])
         # Only the vocabulary is searched (tests/test_structure.py holds every parser to it).
         vocabulary = set(ANCHORS.values())
-        # LOCATION is always searched: make's directory lines, which every stream must follow, ride on it
-        anchors = sorted({a for p in self.parsers for a in p.anchors if a in vocabulary} | {LOCATION})
+        # ERROR is always searched: make's directory lines, which every stream must follow, ride on it
+        anchors = sorted({a for p in self.parsers for a in p.anchors if a in vocabulary} | {ERROR})
         bits = {a: 1 << i for i, a in enumerate(anchors)}
         self._anchors = [(re.compile(a.encode()), bits[a]) for a in anchors]
-        self._make_bit = bits[LOCATION]
+        self._make_bit = bits[ERROR]
         self._owners = [(p, sum(bits.get(a, 0) for a in set(p.anchors))) for p in self.parsers]
         self._offers: dict[int, _Offer] = {}
         self._tail_parsers = [p for p in self.parsers if p.tail]
@@ -91,7 +98,7 @@ class Scanner:
         # an anchor spanning two lines (ruff's header and its "-->" line) then never falls across a cut.
         prev = data.rfind(b"\n", 0, last)
         if prev >= 0:
-            self._scan(data[: last + 1], limit=prev + 1)
+            self._scan(data, limit=prev + 1, end=last + 1)
         self._hold(data[prev + 1 : last + 1], data[last + 1 :])
 
     def _hold(self, line: bytes, partial: bytes) -> None:
@@ -99,14 +106,14 @@ class Scanner:
             self._pending = line + partial
             return
         cut = line + partial[:MAX_LINE] + b"\n"  # cut for parsing; the rest of the line is skipped
-        self._scan(cut, limit=len(cut))
+        self._scan(cut, limit=len(cut), end=len(cut))
         self._pending = b""
         self._skipping = True
 
     def finish(self) -> None:
         if self._pending:
             rest = self._pending if self._pending.endswith(b"\n") else self._pending + b"\n"
-            self._scan(rest, limit=len(rest))
+            self._scan(rest, limit=len(rest), end=len(rest))
             self._pending = b""
         for parser in self.parsers:
             parser.finish(self.ctx)
@@ -135,16 +142,17 @@ class Scanner:
                     break
 
     # -- line level -------------------------------------------------------------------------------
-    def _scan(self, buf: bytes, limit: int) -> None:
-        """`buf` holds whole lines, each ending in a newline; lines starting at `limit` or later are
-        lookahead for anchors only (they are dispatched with the next chunk)."""
+    def _scan(self, buf: bytes, limit: int, end: int) -> None:
+        """`buf[:end]` holds whole lines, each ending in a newline (what follows `end` is not looked at);
+        lines starting at `limit` or later are lookahead for anchors only (they are dispatched with the
+        next chunk)."""
         pos = 0
         if self._block is not None:
             pos = self._run_block(buf, 0, limit)
         starts: dict[int, int] = {}  # line start -> the anchors found in that line
         folded = buf.translate(FOLD)
         for anchor, bit in self._anchors:
-            for m in anchor.finditer(folded, pos):
+            for m in anchor.finditer(folded, pos, end):
                 start = buf.rfind(b"\n", 0, m.start()) + 1
                 starts[start] = starts.get(start, 0) | bit
         if starts:

@@ -149,20 +149,25 @@ class RegexLineParser(Parser):
         return False
 
 
-# The anchor vocabulary. Each is a regex over the folded chunk (A-Z → a-z, 0-9 → 0), starting with a
-# literal so that `re` skips through noise in C. Adding one costs every build log a pass: measure first.
-# file:12, x.c:(.text+0x5), Foo.java:[3,5] — not 12:34:56 (a digit before the colon), and not the
-# everyday non-locations: apt's `Get:12`, URLs with ports (`example.org:443`, `localhost:8080`), `(node:1234)`.
-# make's `Entering directory` rides along in the same pass (both begin with the colon).
+# The anchor vocabulary. Each is a regex over the folded chunk (A-Z → a-z; 0-9, `(`, `[` and ESC → 0),
+# starting with a literal so that `re` skips through noise in C, and rejecting in C the everyday lines that
+# hold the same words: a line that reaches Python only to be turned away costs more than a chunk's search.
+# Adding one costs every build log a pass: measure first (bench/throughput.py).
+# file:12, x.c:(.text+0x5), Foo.java:[3,5], `a.py<ESC>[36m:<ESC>[0m1` (colour) — not 12:34:56 (a digit before
+# the colon), not the everyday non-locations: apt's `Get:12`, URLs with ports (`example.org:443`,
+# `localhost:8080`), `(node:1234)`; and not a stack frame's location closing its line (`at f (x.js:3:7)`,
+# `at a.B.c(B.java:42)`): runtimes print them by the thousand and the parsers read them inside their blocks.
 LOCATION = (
-    r":(?:[0(\[](?<=[^0\s]:[0(\[])(?<!get:0)(?<!\.org:0)(?<!\.com:0)(?<!\.net:0)(?<!\.io:0)(?<!host:0)"
-    r"(?<!\(node:0)| (?:entering|leaving) directory)"
+    r":0(?<=[^0\s]:0)(?<!get:0)(?<!\.org:0)(?<!\.com:0)(?<!\.net:0)(?<!\.io:0)(?<!host:0)(?<!0node:0)"
+    r"(?!0*(?::0+)?\)\r?\n)"
 )
-# error, Error, ERROR, TypeError — not Maven's `Errors: 0`; `would reformat` shares the pass (one `r` prefix)
-ERROR = r"r(?:ror(?!s: 0\b|s=0\b)|eformat)"
+# error, Error, ERROR, TypeError — not Maven's `Errors: 0`. Two more share the pass (one `r` prefix): black's
+# `would reformat`, and make's `Entering directory '/x'` (the `r` of directory), which every stream follows.
+ERROR = r"r(?:ror(?!s: 0\b|s=0\b)|eformat|ectory (?:(?<=entering directory )|(?<=leaving directory )))"
 REFORMAT = ERROR  # a name of its own for readers of the parsers; the same pass
 FAIL = r"fail(?!ures: 0\b|ed=0\b|ed: 0\b)"  # FAIL, failed, Failure — not `Failures: 0`, ansible's `failed=0`
-WARN = r"warn(?<![a-ln-z]warn)"  # warning, WARN, [warn] — not DeprecationWarning (m: ANSI colour ends in it)
+# warning, WARN, [warn] — not DeprecationWarning (m: ANSI colour ends in it), not npm's `WARN deprecated`
+WARN = r"warn(?<![a-ln-z]warn)(?! +deprecated )"
 LINE = r"line 0+(?:[,:]| in\b|\r?\n)"  # "x.py", line 3, in f / in "x.yaml", line 3, column 1 / a.sh line 3:
 ANCHORS = {
     "location": LOCATION,

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emitter.parsers import make_parsers
-from emitter.parsers.base import ERROR, FAIL, LOCATION, Context, Hit, Parser, RegexLineParser, Status
+from emitter.parsers.base import ERROR, FAIL, LOCATION, WARN, Context, Hit, Parser, RegexLineParser, Status
 from emitter.scan import MAX_LINE, Scanner, clean_line, scan_bytes
 
 
@@ -176,3 +176,42 @@ def test_lookback_is_the_same_whatever_the_chunk_cuts() -> None:
     assert seen_whole == [["/abs/src/a.js"], ["/abs/src/b.js"]]
     for cut in range(1, len(log)):
         assert above([log[:cut], log[cut:]]) == seen_whole, cut
+
+
+class Spy(Parser):
+    """Owns the location and warn anchors and takes every line it is offered."""
+
+    name = "spy"
+    tools = ("spy",)
+    anchors = (LOCATION, WARN)
+    trigger = re.compile(r".")
+
+    def __init__(self) -> None:
+        self.offered: list[str] = []
+
+    def start(self, m: re.Match[str], line: str, ctx: Context) -> bool:
+        self.offered.append(line)
+        return False
+
+
+def test_stack_frames_and_npm_deprecations_are_turned_away_before_any_parser() -> None:
+    """Runtimes and package managers print these by the hundred thousand: the anchors reject them in C,
+    while the errors around them still reach their parsers."""
+    noise = [
+        "    at Object.<anonymous> (node_modules/jest-circus/build/utils.js:298:28)",
+        "    at processTicksAndRejections (node:internal/process/task_queues:95:5)",
+        "\tat com.acme.OrderService.total(OrderService.java:42)",
+        "npm WARN deprecated inflight@1.0.6: This module is not supported, and leaks memory.",
+        " WARN  deprecated rimraf@3.0.2: Rimraf versions prior to v4 are no longer supported",
+    ]
+    wanted = [
+        "src/app.js:3:7: error: 'x' is not defined",
+        "npm WARN ERESOLVE overriding peer dependency",
+        "Foo.java:[12,5] cannot find symbol",
+        "\x1b[1msrc/a.py\x1b[36m:\x1b[0m4\x1b[36m:\x1b[0m1: F401 unused",
+    ]
+    spy = Spy()
+    scanner = Scanner([spy], lambda h: None)
+    scanner.feed(("\n".join(noise * 50 + wanted + noise) + "\n").encode())
+    scanner.finish()
+    assert spy.offered == [clean_line(line.encode()) for line in wanted]
