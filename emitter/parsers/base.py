@@ -156,10 +156,11 @@ class RegexLineParser(Parser):
 # file:12, x.c:(.text+0x5), Foo.java:[3,5], `a.py<ESC>[36m:<ESC>[0m1` (colour) — not 12:34:56 (a digit before
 # the colon), not the everyday non-locations: apt's `Get:12`, URLs with ports (`example.org:443`,
 # `localhost:8080`), `(node:1234)`; and not a stack frame's location closing its line (`at f (x.js:3:7)`,
-# `at a.B.c(B.java:42)`): runtimes print them by the thousand and the parsers read them inside their blocks.
+# `at a.B.c(B.java:42)`, an anonymous `at x.js:3:7`): runtimes print them by the thousand and the parsers
+# read them inside their blocks. A bare `a.py:1:8` or `a.rs:3:5` closing a line is ruff's or rustc's `-->`.
 LOCATION = (
     r":0(?<=[^0\s]:0)(?<!get:0)(?<!\.org:0)(?<!\.com:0)(?<!\.net:0)(?<!\.io:0)(?<!host:0)(?<!0node:0)"
-    r"(?!0*(?::0+)?\)\r?\n)"
+    r"(?!0*(?::0+)?\)\r?\n|(?<=[jt]s:0|sx:0)0*:0+\r?\n)"
 )
 # error, Error, ERROR, TypeError — not Maven's `Errors: 0`. Two more share the pass (one `r` prefix): black's
 # `would reformat`, and make's `Entering directory '/x'` (the `r` of directory), which every stream follows.

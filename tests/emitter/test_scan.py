@@ -201,6 +201,7 @@ def test_stack_frames_and_npm_deprecations_are_turned_away_before_any_parser() -
         "    at Object.<anonymous> (node_modules/jest-circus/build/utils.js:298:28)",
         "    at processTicksAndRejections (node:internal/process/task_queues:95:5)",
         "\tat com.acme.OrderService.total(OrderService.java:42)",
+        "    at node_modules/webpack/lib/Compiler.js:1203:27",
         "npm WARN deprecated inflight@1.0.6: This module is not supported, and leaks memory.",
         " WARN  deprecated rimraf@3.0.2: Rimraf versions prior to v4 are no longer supported",
     ]
@@ -208,6 +209,7 @@ def test_stack_frames_and_npm_deprecations_are_turned_away_before_any_parser() -
         "src/app.js:3:7: error: 'x' is not defined",
         "npm WARN ERESOLVE overriding peer dependency",
         "Foo.java:[12,5] cannot find symbol",
+        " --> app/views.py:3:8",
         "\x1b[1msrc/a.py\x1b[36m:\x1b[0m4\x1b[36m:\x1b[0m1: F401 unused",
     ]
     spy = Spy()
