@@ -1,123 +1,71 @@
-"""Emitter throughput, memory and start-up on a generated, realistic build log. Prints a table.
+"""Emitter throughput, memory and start-up on generated, realistic logs. Prints one markdown table.
 
-    .venv/bin/python bench/throughput.py [--mb 200] [--keep]
+    .venv/bin/python bench/throughput.py [--mb 200] [--memory-sizes 50,200,800] [--quick] [--keep]
 
-The log is mostly noise (package installs, compiler invocations, passing tests, timestamps, stack frames)
-with errors from many tools scattered through it. Measured in one run:
-  - `cat LOG > /dev/null` and `selfheal run -- cat LOG > /dev/null` (end-to-end MB/s)
-  - parse-only MB/s (the scanner fed 1 MiB chunks in-process)
-  - peak RSS of `selfheal run` (from the kernel's accounting of our children)
-  - start-up: `selfheal run -- true` against plain `true`
-  - a command writing log at a steady rate, wrapped and not (the slowdown should be ~0)
-Figures are measurements, never asserts.
+Two logs of the same size are generated (bench/loggen.py, seeded): the "build" log, mostly noise (package
+installs, compiler invocations, passing tests, timestamps) with errors of many tools scattered through it,
+and a "noisy" log that also holds Node stack frames and `npm WARN deprecated` lines (about 40% of its
+lines). Measured in one run, for each log of --mb MB:
+  - `cat LOG > /dev/null` and `selfheal run -- cat LOG > /dev/null` (end-to-end MB/s, best of 3)
+  - parse-only MB/s (the scanner fed 1 MiB chunks in-process, best of 2)
+  - records reported against distinct errors planted
+then:
+  - peak RSS of `selfheal run -- cat LOG` at each --memory-sizes size and at --mb, both logs: one run each
+    (at --mb the highest of the three above). Every run is reaped with os.wait4, whose ru_maxrss is that
+    run's own peak (the wrapper's, or its cat's if larger), so runs do not mask each other
+  - start-up, median of 10: `selfheal run -- true` against `true`, and a failing command (one error on
+    stderr, exit 1) wrapped against plain
+  - a command writing the noisy log's first lines at a steady 20 and 80 MB/s for 10 s, plain and wrapped
+    (median of 3; start-up included). Plain, its output goes to /dev/null, so a time near 10 s shows the writer holds the rate.
+selfheal runs as `python -m fixer.cli run` in bench/out; the log-reading and writer runs pass
+`--no-summary --report bench/out/NAME.json`. --quick skips the memory points above 200 MB and the
+steady writers. Generated logs are deleted at the end unless --keep. Others may share the machine: the
+figures are measurements, never asserts.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import random
-import re
-import resource
+import platform
 import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from loggen import Log, generate  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
 SELFHEAL = [sys.executable, "-m", "fixer.cli"]
-
-NOISE = [
-    "Collecting requests>=2.31 (from -r requirements.txt (line 4))",
-    "  Downloading urllib3-2.2.1-py3-none-any.whl.metadata (6.4 kB)",
-    "Requirement already satisfied: idna<4,>=2.5 in ./.venv/lib/python3.11/site-packages (3.6)",
-    "Get:12 http://deb.example.org/debian bookworm/main amd64 libssl3 amd64 3.0.11-1~deb12u2 [2026 kB]",
-    "Setting up libssl3:amd64 (3.0.11-1~deb12u2) ...",
-    "#8 [build 4/9] RUN npm ci --omit=dev",
-    "#8 12.34 added 812 packages, and audited 813 packages in 11s",
-    "Step 6/14 : COPY . /app",
-    " ---> Using cache",
-    "gcc -O2 -g -Wall -Iinclude -c src/parser/lexer.c -o build/parser/lexer.o",
-    "g++ -std=c++17 -O2 -Wall -Iinclude -c src/engine/scheduler.cpp -o build/engine/scheduler.o",
-    "make[2]: Nothing to be done for 'all'.",
-    "   Compiling serde_json v1.0.114",
-    "    Finished `release` profile [optimized] target(s) in 41.27s",
-    "ok  \tgithub.com/acme/service/internal/store\t0.412s",
-    "=== RUN   TestHandlerRoutes/GET_/healthz",
-    "--- PASS: TestHandlerRoutes (0.00s)",
-    "[INFO] Building jar: /workspace/service/target/service-2.3.1.jar",
-    "[INFO] Tests run: 48, Failures: 0, Errors: 0, Skipped: 2, Time elapsed: 3.127 s - in com.acme.OrderServiceTest",
-    "> Task :core:compileJava UP-TO-DATE",
-    "tests/unit/test_models.py::test_order_total[discount-10] PASSED                 [ 37%]",
-    "tests/unit/test_models.py::TestInvoice::test_rounding PASSED                     [ 38%]",
-    " PASS  src/components/Button.test.tsx (2.41 s)",
-    "(node:2817) [DEP0040] DeprecationWarning: The `punycode` module is deprecated.",
-    "2026-11-21T13:35:46.123456Z INFO worker{id=3}: jobs::queue: processed batch size=128 elapsed=42ms",
-    '[2026-11-21 13:35:47,812] DEBUG urllib3.connectionpool: https://api.example.org:443 "GET /v1/items HTTP/1.1" 200 1532',
-    "webpack 5.90.1 compiled successfully in 8123 ms",
-    "Cloning into '/builds/acme/service'...",
-    "Receiving objects: 100% (12817/12817), 8.41 MiB | 21.07 MiB/s, done.",
-    "$ terraform plan -out=tfplan -input=false",
-    "  # aws_s3_bucket.assets will be updated in-place",
-    "\x1b[32m✓\x1b[0m builds the router table \x1b[2m(3 ms)\x1b[0m",
-    "Linting 214 files with 12 rules",
-    "Successfully installed anyio-4.3.0 httpx-0.27.0 sniffio-1.3.1",
-]
-
-ERRORS = [
-    "src/parser/lexer.c:214:9: error: 'tok' undeclared (first use in this function)",
-    "src/engine/scheduler.cpp:88:17: warning: unused variable 'slot' [-Wunused-variable]",
-    'app/models.py:41: error: Incompatible return value type (got "int", expected "str")  [return-value]',
-    "app/views.py:3:8: F401 [*] `json` imported but unused",
-    "app/api.py:12:80: E501 line too long (96 > 79 characters)",
-    "src/index.ts(14,7): error TS2322: Type 'string' is not assignable to type 'number'.",
-    "FAILED tests/unit/test_models.py::test_order_total[discount-20] - AssertionError: assert 18.0 == 16.0",
-    "error[E0425]: cannot find value `cfg` in this scope\n  --> src/main.rs:22:13\n   |\n22 |     let x = cfg.port;\n   |             ^^^ not found in this scope",
-    "./internal/store/db.go:57:2: undefined: sqlConn",
-    "deploy/app.yaml:7:3: [error] wrong indentation: expected 2 but found 4 (indentation)",
-    "scripts/release.sh:12:8: note: Double quote to prevent globbing and word splitting. [SC2086]",
-    'Traceback (most recent call last):\n  File "tools/gen.py", line 9, in <module>\n    main()\n  File "tools/gen.py", line 5, in main\n    print(undefined_name)\nNameError: name \'undefined_name\' is not defined',
-    "curl: (6) Could not resolve host: artifacts.internal.example",
-    "would reformat app/serializers.py",
-    "::error file=app/main.py,line=10,col=4::Something broke",
-]
+FAILING = 'echo "app/x.py:1:1: error: boom" >&2; exit 1'
 
 
-LINE_NUMBER = re.compile(r"(?<=:)\d+|(?<=line )\d+")
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_kib: int  # ru_maxrss of this child (KiB on Linux)
+    code: int
 
 
-def generate(path: Path, megabytes: int) -> tuple[int, int]:
-    """Writes the log; returns (bytes written, distinct errors planted)."""
-    rng = random.Random(7)
-    target = megabytes * 1_000_000
-    written = 0
-    planted: set[str] = set()
-    with path.open("w", encoding="utf-8") as fh:
-        while written < target:
-            block = []
-            for _ in range(2000):
-                if rng.random() < 0.00012:
-                    # a different line number each time, so the merge step cannot fold them together
-                    error = LINE_NUMBER.sub(
-                        lambda _: str(rng.randint(1, 99_999)), rng.choice(ERRORS), count=1
-                    )
-                    block.append(error)
-                    planted.add(error)
-                else:
-                    block.append(rng.choice(NOISE))
-            text = "\n".join(block) + "\n"
-            fh.write(text)
-            written += len(text.encode())
-    return written, len(planted)
-
-
-def timed(cmd: list[str], stdout: int | None = subprocess.DEVNULL, cwd: Path | None = None) -> float:
+def run(cmd: list[str], cwd: Path | None = None) -> Run:
+    """Runs `cmd` with output to /dev/null and reaps it with wait4, for its own peak RSS."""
     start = time.perf_counter()
-    subprocess.run(cmd, stdout=stdout, stderr=subprocess.DEVNULL, cwd=cwd, check=False)
-    return time.perf_counter() - start
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+    return Run(seconds, usage.ru_maxrss, proc.returncode)
+
+
+def wrapped(report: Path, *cmd: str) -> list[str]:
+    return [*SELFHEAL, "run", "--no-summary", "--report", str(report), "--", *cmd]
 
 
 def parse_only(path: Path) -> float:
@@ -134,71 +82,157 @@ def parse_only(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def steady_writer(seconds: float, mb_per_s: float) -> list[str]:
+def records(report: Path) -> str:
+    data = json.loads(report.read_text())
+    dropped = data.get("records_dropped", 0)
+    return f"{len(data['records'])}" + (f" (+{dropped} over the cap)" if dropped else "")
+
+
+def steady_writer(seconds: float, mb_per_s: float, sample: Path) -> list[str]:
+    """A Python writer of the noisy log's first lines (what the scanner really meets: frames, warnings,
+    errors), a block every 10 ms, sleeping to hold the rate."""
     code = (
         "import sys,time\n"
-        f"line=b'INFO step progress: compiled module and linked objects into the bundle ' * 1 + b'\\n'\n"
-        f"per_tick=int({mb_per_s}*1e6/100/len(line))\n"
+        f"size=int({mb_per_s}*1e6/100)\n"
+        f"data=open({str(sample)!r},'rb').read(size)\n"
+        "block=data[:data.rfind(b'\\n')+1]\n"
+        "out=sys.stdout.buffer\n"
         "start=time.perf_counter()\n"
         f"for tick in range(int({seconds}*100)):\n"
-        "    sys.stdout.buffer.write(line*per_tick); sys.stdout.buffer.flush()\n"
+        "    out.write(block); out.flush()\n"
         "    delay=start+(tick+1)/100-time.perf_counter()\n"
         "    if delay>0: time.sleep(delay)\n"
     )
     return [sys.executable, "-c", code]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--mb", type=int, default=200)
-    parser.add_argument("--keep", action="store_true", help="keep the generated log")
-    args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
-    log = OUT / "build.log"
-    size, errors = generate(log, args.mb)
-    mb = size / 1e6
-    report = OUT / "report.json"
+class Logs:
+    """Generated logs by (kind, MB), made on first use and deleted by `remove`."""
 
-    cat_s = min(timed(["cat", str(log)]) for _ in range(3))
-    wrapped = [*SELFHEAL, "run", "--no-summary", "--report", str(report), "--", "cat", str(log)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    run_s = min(timed(wrapped, cwd=OUT) for _ in range(3))
-    peak_kb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
-    parse_s = min(parse_only(log) for _ in range(2))
+    def __init__(self) -> None:
+        self.made: dict[tuple[str, int], Log] = {}
 
-    true_s = statistics.median(timed(["true"]) for _ in range(10))
-    start_s = statistics.median(
-        timed([*SELFHEAL, "run", "--report", str(OUT / "t.json"), "--", "true"], cwd=OUT) for _ in range(10)
-    )
-    script = steady_writer(seconds=10, mb_per_s=20)
-    plain_rate = statistics.median(timed(script) for _ in range(3))
-    wrapped_rate = statistics.median(
-        timed([*SELFHEAL, "run", "--no-summary", "--report", str(OUT / "s.json"), "--", *script], cwd=OUT)
-        for _ in range(3)
-    )
-    import json
+    def get(self, kind: str, mb: int) -> Log:
+        if (kind, mb) not in self.made:
+            self.made[kind, mb] = generate(OUT / f"{kind}-{mb}mb.log", mb, noisy=kind == "noisy")
+        return self.made[kind, mb]
 
-    records = len(json.loads(report.read_text())["records"])
-    rows = [
-        ("log size", f"{mb:.0f} MB, {errors} distinct errors planted, {records} records reported"),
-        ("cat > /dev/null", f"{cat_s:.2f} s  ({mb / cat_s:.0f} MB/s)"),
-        ("selfheal run -- cat > /dev/null", f"{run_s:.2f} s  ({mb / run_s:.0f} MB/s end to end)"),
-        ("parse only (scanner, in-process)", f"{parse_s:.2f} s  ({mb / parse_s:.0f} MB/s)"),
-        ("peak memory of selfheal run", f"{peak_kb / 1024:.0f} MB"),
-        ("start-up: selfheal run -- true", f"{start_s * 1000:.0f} ms  (true alone: {true_s * 1000:.0f} ms)"),
-        (
-            "steady 20 MB/s writer for 10 s",
-            f"plain {plain_rate:.2f} s, wrapped {wrapped_rate:.2f} s "
-            f"({(wrapped_rate / plain_rate - 1) * 100:+.1f}%)",
-        ),
+    def remove(self, kind: str, mb: int) -> None:
+        self.made[kind, mb].path.unlink(missing_ok=True)
+
+    def remove_all(self) -> None:
+        for log in self.made.values():
+            log.path.unlink(missing_ok=True)
+
+
+def throughput(log: Log, kind: str) -> tuple[dict[str, str], int]:
+    """The throughput rows of one log, and the highest peak RSS (KiB) of its wrapped runs."""
+    mb = log.size / 1e6
+    report = OUT / f"{kind}.json"
+    cat = min(run(["cat", str(log.path)]).seconds for _ in range(3))
+    runs = [run(wrapped(report, "cat", str(log.path)), cwd=OUT) for _ in range(3)]
+    best = min(r.seconds for r in runs)
+    parse = min(parse_only(log.path) for _ in range(2))
+    share = f", {log.node_lines / log.lines:.0%} Node frames / npm WARN" if log.node_lines else ""
+    rows = {
+        "log": f"{mb:.0f} MB, {log.lines / 1e6:.2f} M lines{share}",
+        "distinct errors planted / records reported": f"{log.planted} / {records(report)}",
+        "`cat LOG > /dev/null`": f"{mb / cat:,.0f} MB/s ({cat:.2f} s)",
+        "`selfheal run -- cat LOG > /dev/null`, best of 3": f"{mb / best:.0f} MB/s ({best:.2f} s)",
+        "parse only (scanner, 1 MiB chunks, in-process), best of 2": f"{mb / parse:.0f} MB/s ({parse:.2f} s)",
+    }
+    return rows, max(r.peak_kib for r in runs)
+
+
+def startup() -> dict[str, str]:
+    rows = {}
+    report = OUT / "startup.json"
+    for name, cmd in (
+        ("clean: `selfheal run -- true` vs `true`", ["true"]),
+        ("failing: `selfheal run -- sh -c '…error…; exit 1'` vs plain", ["sh", "-c", FAILING]),
+    ):
+        plain = [run(cmd) for _ in range(10)]
+        # no --no-summary here: the summary on stderr is part of what a wrapped run costs
+        wrapped_runs = [
+            run([*SELFHEAL, "run", "--report", str(report), "--", *cmd], cwd=OUT) for _ in range(10)
+        ]
+        p = statistics.median(r.seconds for r in plain) * 1000
+        w = statistics.median(r.seconds for r in wrapped_runs) * 1000
+        codes = "/".join(str(c) for c in sorted({r.code for r in wrapped_runs}))
+        rows[f"start-up, {name}, median of 10"] = (
+            f"{w:.0f} ms vs {p:.0f} ms (+{w - p:.0f} ms; wrapped exit {codes}, records: {records(report)})"
+        )
+    return rows
+
+
+def writers(sample: Path) -> dict[str, str]:
+    rows = {}
+    for rate in (20, 80):
+        script = steady_writer(seconds=10, mb_per_s=rate, sample=sample)
+        report = OUT / f"steady-{rate}.json"
+        plain = statistics.median(run(script).seconds for _ in range(3))
+        wrap = statistics.median(run(wrapped(report, *script), cwd=OUT).seconds for _ in range(3))
+        rows[f"steady {rate} MB/s writer for 10 s, wrapped vs plain, median of 3"] = (
+            f"{wrap:.2f} s vs {plain:.2f} s ({(wrap / plain - 1) * 100:+.1f}%, start-up included)"
+        )
+    return rows
+
+
+def table(rows: list[tuple[str, str, str]]) -> str:
+    head = ("measure", "build log", "noisy log")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(3)]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        for row in [head, *rows]
     ]
-    width = max(len(r[0]) for r in rows)
-    print(f"| {'measure'.ljust(width)} | result |")
-    print(f"|{'-' * (width + 2)}|--------|")
-    for name, value in rows:
-        print(f"| {name.ljust(width)} | {value} |")
-    if not args.keep:
-        log.unlink()
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--mb", type=int, default=200, help="size of the throughput logs (default 200)")
+    parser.add_argument(
+        "--memory-sizes", default="50,200,800", help="MB sizes for the peak-memory runs (default 50,200,800)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="no memory point above 200 MB, no steady writers"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the generated logs in bench/out")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.memory_sizes.split(",") if s.strip()]
+    if args.quick:
+        sizes = [s for s in sizes if s <= 200]
+    OUT.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()[0]
+    logs = Logs()
+    rows: list[tuple[str, str, str]] = []
+    try:
+        build, build_peak = throughput(logs.get("build", args.mb), "build")
+        noisy, noisy_peak = throughput(logs.get("noisy", args.mb), "noisy")
+        rows += [(name, build[name], noisy[name]) for name in build]
+        for mb in sorted({*sizes, args.mb}):
+            cells = []
+            for kind, peak in (("build", build_peak), ("noisy", noisy_peak)):
+                log = logs.get(kind, mb)
+                if mb != args.mb:  # the throughput runs measured that size already (max of 3)
+                    peak = run(wrapped(OUT / "memory.json", "cat", str(log.path)), cwd=OUT).peak_kib
+                    if not args.keep:
+                        logs.remove(kind, mb)
+                cells.append(f"{peak / 1024:.0f} MB ({log.planted} errors planted)")
+            rows.append((f"peak RSS of `selfheal run -- cat`, {mb} MB log", cells[0], cells[1]))
+        other = startup() | ({} if args.quick else writers(logs.get("noisy", args.mb).path))
+        rows += [(name, value, "") for name, value in other.items()]
+    finally:
+        if not args.keep:
+            logs.remove_all()
+    print(
+        f"machine: {os.cpu_count()} cores (os.cpu_count()), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()}; load average {load:.2f} at start, "
+        f"{os.getloadavg()[0]:.2f} at end"
+    )
+    print()
+    print(table(rows))
 
 
 if __name__ == "__main__":
