@@ -1,19 +1,25 @@
-"""Shared by `run` and `parse`: report files found by glob, hits from every source, one Report, its outputs.
+"""Shared by `run` and `parse`: report files found by glob, hits from every source, one report, its outputs.
 
-Imported only after the wrapped command has finished: this is where the heavy modules come in.
+Imported only after the wrapped command has finished. The report is assembled in light form
+(emitter/light.py) and written without pydantic; `build_report` gives the pydantic model to callers
+that want one (the fixer, tests), and the outputs that read the model build it themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .ci_env import ci_info
 from .hit import Hit
-from .merge import MAX_RECORDS, merge
+from .light import Document, SourceFile, as_dict
+from .merge import MAX_RECORDS, Keep
 from .normalize import PathResolver
-from .report import CI, Report, SourceFile, TestCounts
 from .test_counts import Counts, combine, from_file, from_text
+
+if TYPE_CHECKING:
+    from .report import Report
 
 
 @dataclass
@@ -25,6 +31,8 @@ class Inputs:
     exit_code: int | None = None
     started_at: str | None = None
     duration_s: float | None = None
+    # the log's hits already merged as they came (`run`, `parse`); log_hits are merged after them
+    log_records: Keep | None = None
     log_hits: list[Hit] = field(default_factory=list)
     log_names: list[str] = field(default_factory=list)
     junit_files: list[str] = field(default_factory=list)
@@ -41,16 +49,21 @@ class Inputs:
     on_problem: Callable[[str], None] | None = None
 
 
-def build_report(inp: Inputs, root: str, env: Mapping[str, str]) -> Report:
-    hits = list(inp.log_hits)
-    sources = [SourceFile(kind="log", path=name, records=0) for name in inp.log_names]
+def build_document(inp: Inputs, root: str, env: Mapping[str, str]) -> Document:
+    keep = (
+        inp.log_records
+        if inp.log_records is not None
+        else Keep(inp.task, PathResolver(root), inp.max_records)
+    )
+    keep.extend(inp.log_hits)
+    sources = [SourceFile(kind="log", path=name) for name in inp.log_names]
     warnings = list(inp.warnings)
     junit_counts: list[Counts] = []
     for kind, path in _files(inp):
         found, problem, counts = _read(kind, path)
         if counts is not None:
             junit_counts.append(counts)
-        hits.extend(found)
+        keep.extend(found)
         sources.append(SourceFile(kind=_source_kind(kind), path=path, records=len(found), error=problem))
         if problem:
             warnings.append(problem)
@@ -61,12 +74,14 @@ def build_report(inp: Inputs, root: str, env: Mapping[str, str]) -> Report:
     except Exception as exc:  # a counting bug must not cost the report
         tests = None
         warnings.append(f"test counts not read ({type(exc).__name__}: {exc})")
-    merged = merge(hits, inp.task, PathResolver(root), max_records=inp.max_records)
-    log_count = sum(1 for r in merged.records if r.source == "log")
+    if keep.refused:
+        warnings.append(f"{keep.refused} finding(s) not kept: not a valid record ({keep.refusal})")
+    records = keep.records
+    log_count = sum(1 for r in records if r.source == "log") if len(inp.log_names) == 1 else 0
     for source in sources:
         if source.kind == "log":
-            source.records = log_count if len(inp.log_names) == 1 else 0
-    return Report(
+            source.records = log_count
+    return Document(
         task=inp.task,
         command=inp.command,
         cwd=inp.cwd,
@@ -76,14 +91,21 @@ def build_report(inp: Inputs, root: str, env: Mapping[str, str]) -> Report:
         warnings=warnings,
         started_at=inp.started_at,
         duration_s=inp.duration_s,
-        ci=CI.model_validate(ci_info(env)),
-        records=merged.records,
-        records_dropped=merged.dropped,
-        messages_truncated=merged.truncated,
+        ci=ci_info(env),
+        records=records,
+        records_dropped=keep.dropped,
+        messages_truncated=keep.truncated,
         sources=sources,
         log_tail=inp.log_tail,
         tests=tests,
     )
+
+
+def build_report(inp: Inputs, root: str, env: Mapping[str, str]) -> Report:
+    """`build_document` as the pydantic model."""
+    from .report import Report
+
+    return Report.model_validate(as_dict(build_document(inp, root, env)))
 
 
 def _files(inp: Inputs) -> list[tuple[str, str]]:
@@ -115,19 +137,17 @@ def _source_kind(kind: str) -> str:
     return source_of(kind)
 
 
-def _tests(inp: Inputs, junit: list[Counts]) -> TestCounts | None:
+def _tests(inp: Inputs, junit: list[Counts]) -> Counts | None:
     """JUnit totals when JUnit files were read for this run (the runner's own record of every test),
     else the runner's summary at the end of the output or of each log."""
     if junit:
-        counts = combine(junit)
-    elif inp.output_tail is not None:
-        counts = from_text(inp.output_tail)
-    else:
-        counts = combine(c for c in map(from_file, inp.log_names) if c is not None)
-    return TestCounts.model_validate(asdict(counts)) if counts is not None else None
+        return combine(junit)
+    if inp.output_tail is not None:
+        return from_text(inp.output_tail)
+    return combine(c for c in map(from_file, inp.log_names) if c is not None)
 
 
-def write_all(report: Report, report_path: str, formats: list[str], summary: bool) -> list[str]:
+def write_all(report: Report | Document, report_path: str, formats: list[str], summary: bool) -> list[str]:
     """Writes the report (atomically) and the requested outputs; returns one-line warnings."""
     from .outputs import write_outputs
 

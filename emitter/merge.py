@@ -1,53 +1,57 @@
 """From raw hits to the report's records: normalise, fingerprint, merge duplicates, apply the caps.
 
-Duplicates: the same error printed twice (Maven, g++ with several targets) or seen both in the log and in
-a JUnit/SARIF file. The first record keeps its place and takes any field it lacks from its duplicate.
-Caps keep errors before warnings and notes, then the original order.
+`Keep` takes hits as they arrive (`selfheal run` feeds it while the command runs) and holds only what the
+report will hold, whatever the log's size: at most `max_records` records, each message cut to
+`max_message` characters, plus the index of what they are (emitter/twins.py says when two hits are one
+error). The cap keeps errors before warnings before notes, then the order of arrival: when it is full, a
+record that outranks the last-arrived of the lowest-ranked kept ones takes its place, and either way one
+record is dropped and counted. `merge` is the same on a list of hits, as pydantic models.
 
-What is one error:
-- a failing test is one record whatever the sources call it: `tests/test_x.py::TestA::test_b[1]` (pytest's
-  log), `tests.test_x.TestA::test_b[1]` (its JUnit), `TestA > test_b[1]` (Gradle) name the same test when
-  the test names agree and one suite path ends with the other. `suite_a.test_x` and `suite_b.test_x` are
-  two tests. The record is located where the log says it failed: the log shows the whole traceback, a
-  JUnit file often only the test's file;
-- any other finding is one record per file, line, rule, column (when both sources give one) and message:
-  the messages agree when they are equal up to case and spacing, or one is the other cut short (a log's
-  summary of a report file's full text). Two findings of one rule on one line with different messages
-  (mypy's `Argument 1 …` and `Argument 2 …`) stay two records. A message tied to no file or line (an
-  infrastructure failure) is compared with its numbers folded: a retried download's 502 and 503 are one.
+Where this differs from merging every hit first and cutting at the end (as the emitter did until it
+merged hits as they came): a record, once dropped, is forgotten (remembering it would make the state grow
+with the log), so
+- a later repeat of it is a new record: dropped as well when it ranks no higher, and counted again, so
+  `records_dropped` then exceeds the number of distinct records beyond the cap (msbuild and Maven repeat
+  every error in their closing summary: above the cap, those repeats are counted twice); kept when it
+  ranks higher (a warning repeated as an error);
+- a report file's record (JUnit, SARIF… merged in at the end) whose twin was a dropped log record is
+  a new record too, under the same rule;
+- a hit that would have been the twin of a dropped record and of a kept one joins the kept one.
+Below the cap nothing is dropped, and the records are those of the whole-log merge, field for field.
+tests/emitter/test_merge_bounded.py holds both, and these corners.
 
-Paths come from `PathResolver.locate`: a file outside the repository leaves `file` empty and keeps the
-tool's path in `raw_file`; a fix that would edit such a file is dropped.
+Paths come from `PathResolver.locate`, when the hit arrives (so while the command runs: a file it creates
+or deletes after naming it may resolve otherwise than after the run): a file outside the repository leaves
+`file` empty and keeps the tool's path in `raw_file`; a fix that would edit such a file is dropped.
 """
 
 from __future__ import annotations
 
+import copy
+import heapq
 import posixpath
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
-from .fingerprint import fingerprint, normalise_message
+from .fingerprint import fingerprint
 from .hit import Hit
+from .light import Fix, Record, as_dict, fix_of
 from .normalize import PathResolver, clean_message, one_based
-from .report import Fix, Record
 from .severity import severity
+from .twins import Slot, Twins, absorb
+
+if TYPE_CHECKING:
+    from . import report
 
 MAX_RECORDS = 1000
 MAX_MESSAGE = 4000
-_JEST_NESTED = " › "  # jest's `Suite › test`: the names are the whole path
-_RANK = {"error": 0, "warning": 1, "note": 2}
-_TEST_LEAF = re.compile(r"[^:.\s/>]+(?:\[.*\])?(?: (?!> ).*)?$")  # name, [params], then subtest text
-_SUITE_SEP = re.compile(r"::|[./\\#]| > ")
-_SPACE = re.compile(r"\s+")
-_CUT = ("…", "...")
-_FINDINGS = frozenset({"lint", "format", "security", "type_error"})  # never keyed as tests
-_LOCATION = ("file", "raw_file", "line", "column", "end_line", "end_column")
+_RANK = {"error": 0, "warning": 1, "note": 2}  # anything else after notes
 
 
 @dataclass
 class Merged:
-    records: list[Record]
+    records: list[report.Record]
     dropped: int
     truncated: int
 
@@ -58,7 +62,6 @@ def to_record(hit: Hit, task: str, paths: PathResolver, max_message: int) -> tup
     truncated = len(message) > max_message
     if truncated:
         message = message[: max_message - 1] + "…"
-    fix = _fix(hit, file, paths)
     record = Record(
         type=hit.type,
         task=task,
@@ -76,7 +79,7 @@ def to_record(hit: Hit, task: str, paths: PathResolver, max_message: int) -> tup
         test=hit.test,
         fingerprint=fingerprint(hit.tool, hit.rule, file or _outside_name(hit.file), message, hit.test),
         source=hit.source,
-        fix=fix,
+        fix=_fix(hit, file, paths),
     )
     return record, truncated
 
@@ -89,7 +92,7 @@ def _outside_name(raw: str | None) -> str | None:
 def _fix(hit: Hit, file: str | None, paths: PathResolver) -> Fix | None:
     if not hit.fix:
         return None
-    fix = Fix.model_validate(hit.fix)
+    fix = fix_of(hit.fix)
     for edit in fix.edits:  # SARIF fixes name files as the log does (URIs, absolute paths)
         where = paths.locate(edit.file, hit.cwd)
         if where is None:
@@ -103,97 +106,74 @@ def _fix(hit: Hit, file: str | None, paths: PathResolver) -> Fix | None:
     return fix
 
 
-# -- what is one error ----------------------------------------------------------------------------------
-def _test_key(record: Record) -> tuple[str, ...] | None:
-    """The bucket of a failing test (None for findings: a linter's JUnit may name its rules as tests)."""
-    if not record.test or record.type in _FINDINGS:
-        return None
-    return (_test_id(record.test)[1],)
+class _Kept(NamedTuple):
+    order: int  # of arrival among the records kept
+    record: Record
+    slot: Slot
 
 
-def _test_id(test: str) -> tuple[tuple[str, ...], str]:
-    """(suite path, test name): `tests/t.py::TestA::test_b[x.y]` → (("tests", "t", "TestA"), "test_b[x.y]")."""
-    if _JEST_NESTED in test:
-        return (), test
-    leaf = _TEST_LEAF.search(test)
-    if leaf is None:
-        return (), test
-    suite = re.sub(r"\.py(?=::|$)", "", test[: leaf.start()].rstrip(":./\\> "))
-    return tuple(p for p in _SUITE_SEP.split(suite) if p), leaf.group(0)
+class Keep:
+    """The records of one report as hits arrive: duplicates merged, the caps applied at once."""
 
+    def __init__(
+        self,
+        task: str,
+        paths: PathResolver,
+        max_records: int = MAX_RECORDS,
+        max_message: int = MAX_MESSAGE,
+    ) -> None:
+        self.task, self.paths = task, paths
+        self.max_records, self.max_message = max_records, max_message
+        self.twins = Twins()
+        # per rank, in order of arrival: the record to let go is the last of the lowest rank held
+        self._ranks: list[list[_Kept]] = [[] for _ in range(len(_RANK) + 1)]
+        self._held = 0
+        self._arrived = 0
+        self.hits = 0  # hits taken in, merged or dropped
+        self.dropped = 0
+        self.truncated = 0
+        self.refused = 0  # hits no record could be made of (a parser's bug): lost alone, not the scan
+        self.refusal: str | None = None  # why the first one was
 
-def _same_test(a: Record, b: Record) -> bool:
-    """One suite path ends with the other: the sources name the test from different roots."""
-    x, y = _test_id(a.test or "")[0], _test_id(b.test or "")[0]
-    short, long = (x, y) if len(x) <= len(y) else (y, x)
-    return not short or long[len(long) - len(short) :] == short
+    def add(self, hit: Hit) -> None:
+        try:
+            record, cut = to_record(hit, self.task, self.paths, self.max_message)
+        except ValueError as exc:
+            self.refused += 1
+            self.refusal = self.refusal or f"{hit.tool}: {exc}"
+            return
+        self.hits += 1
+        self.truncated += cut
+        twin, slot = self.twins.find(record)
+        if twin is not None:
+            absorb(twin, record)
+            return
+        rank = _RANK.get(record.severity, len(_RANK))
+        if self._held >= self.max_records:
+            self.dropped += 1
+            lowest = max((r for r, kept in enumerate(self._ranks) if kept), default=None)
+            if lowest is None or rank >= lowest:
+                return
+            victim = self._ranks[lowest].pop()
+            self.twins.remove(victim.record, victim.slot)
+            self._held -= 1
+        self._ranks[rank].append(_Kept(self._arrived, record, slot))
+        self.twins.add(record, slot)
+        self._arrived += 1
+        self._held += 1
 
+    def extend(self, hits: Iterable[Hit]) -> None:
+        for hit in hits:
+            self.add(hit)
 
-def _fold(record: Record) -> str:
-    """The message up to case and spacing; a message tied to no place (an infrastructure failure, a
-    make error) with its numbers folded too, so that a retried download's 502 and 503 are one failure."""
-    if record.file is None and record.raw_file is None and record.line is None:
-        return normalise_message(record.message)
-    return _SPACE.sub(" ", record.message).strip().lower()
+    @property
+    def records(self) -> list[Record]:
+        """The records kept, in order of arrival."""
+        return [kept.record for kept in heapq.merge(*self._ranks)]
 
-
-def _cut_short(short: str, long: str) -> bool:
-    """`short` is `long` cut: a log's summary line of a report file's full message."""
-    if len(short) >= len(long):
-        return False
-    for cut in _CUT:
-        short = short.removesuffix(cut)
-    return len(short) >= 8 and long.startswith(short)
-
-
-def _same_place(a: Record, b: Record) -> bool:
-    """The files agree, and so do the columns when both sources give one (two findings of one rule on
-    one line, at different columns, stay two records)."""
-    same_file = a.file is None or b.file is None or a.file == b.file
-    return same_file and (a.column is None or b.column is None or a.column == b.column)
-
-
-class _Findings:
-    """Findings of one file, line and rule: equal messages are found at once; a message cut short is
-    only looked for among the other sources' records (a log against a report file), so that a log of
-    many thousand findings is never compared with itself pairwise."""
-
-    __slots__ = ("by_message", "by_source")
-
-    def __init__(self) -> None:
-        self.by_message: dict[str, list[Record]] = {}
-        self.by_source: dict[str, list[tuple[str, Record]]] = {}
-
-    def twin(self, record: Record, folded: str) -> Record | None:
-        for other in self.by_message.get(folded, ()):
-            if _same_place(other, record):
-                return other
-        for source, members in self.by_source.items():
-            if source != record.source:
-                for text, other in members:
-                    near = _cut_short(text, folded) or _cut_short(folded, text)
-                    if near and _same_place(other, record):
-                        return other
-        return None
-
-    def add(self, record: Record, folded: str) -> None:
-        self.by_message.setdefault(folded, []).append(record)
-        self.by_source.setdefault(str(record.source), []).append((folded, record))
-
-
-def _absorb(into: Record, other: Record) -> None:
-    log_place = other.file is not None and (other.line is not None or into.line is None)
-    if into.test and other.source == "log" and into.source != "log" and log_place:
-        # the log shows where the test failed, a report file often only the test's file; the record
-        # keeps the log's identity too, so that a rerun without the report file finds it again
-        for name in _LOCATION:
-            setattr(into, name, getattr(other, name))
-        into.type, into.fingerprint = other.type, other.fingerprint
-    for name in (*_LOCATION, "rule", "suggestion", "fix"):
-        if getattr(into, name) is None and getattr(other, name) is not None:
-            setattr(into, name, getattr(other, name))
-    if len(other.message) > len(into.message) and other.source != "log":
-        into.message = other.message  # a report file's message is the full one; the log's is a summary
+    def copy(self) -> Keep:
+        """An independent copy (the path resolver shared: its answers do not depend on the records)."""
+        return copy.deepcopy(self, {id(self.paths): self.paths})
 
 
 def merge(
@@ -203,33 +183,9 @@ def merge(
     max_records: int = MAX_RECORDS,
     max_message: int = MAX_MESSAGE,
 ) -> Merged:
-    kept: list[Record] = []
-    tests: dict[tuple[str, ...], list[Record]] = {}
-    findings: dict[tuple[object, ...], _Findings] = {}
-    truncated = 0
-    for hit in hits:
-        record, cut = to_record(hit, task, paths, max_message)
-        truncated += cut
-        test = _test_key(record)
-        if test is not None:
-            same = tests.setdefault(test, [])
-            twin = next((r for r in same if _same_test(r, record)), None)
-            if twin is None:
-                same.append(record)
-        else:
-            folded = _fold(record)
-            bucket = findings.setdefault(
-                (record.file or record.raw_file, record.line, record.rule), _Findings()
-            )
-            twin = bucket.twin(record, folded)
-            if twin is None:
-                bucket.add(record, folded)
-        if twin is not None:
-            _absorb(twin, record)
-            continue
-        kept.append(record)
-    if len(kept) <= max_records:
-        return Merged(kept, 0, truncated)
-    order = sorted(range(len(kept)), key=lambda i: (_RANK.get(str(kept[i].severity), 3), i))
-    chosen = sorted(order[:max_records])
-    return Merged([kept[i] for i in chosen], len(kept) - max_records, truncated)
+    """Every hit at once (the fixer's verify step, tests): the records as the report's pydantic models."""
+    from .report import Record as Model
+
+    keep = Keep(task, paths, max_records, max_message)
+    keep.extend(hits)
+    return Merged([Model.model_validate(as_dict(r)) for r in keep.records], keep.dropped, keep.truncated)

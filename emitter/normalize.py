@@ -60,6 +60,9 @@ def find_root(cwd: str | None = None, env: dict[str, str] | None = None) -> str:
         probe = parent
 
 
+CACHE_PATHS = 20_000
+
+
 class PathResolver:
     """Resolves the paths of one report; caches every answer and what it learned of the tree."""
 
@@ -74,6 +77,8 @@ class PathResolver:
         """The repository's name for the file (POSIX, relative to the root), or None when it is not in it."""
         key = (raw, tool_cwd)
         if key not in self._cache:
+            if len(self._cache) >= CACHE_PATHS:  # a log naming millions of files must not hold them all
+                self._cache.clear()
             self._cache[key] = self._locate(raw, tool_cwd)
         return self._cache[key]
 

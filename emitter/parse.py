@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .ci_env import slug
@@ -37,18 +38,18 @@ class ParseOptions:
     max_records: int = 1000
 
 
-def scan_file(path: str, hits: list[Hit]) -> None:
-    """The log's hits; a log that is one JSON document a tool wrote is read as that document."""
-    if _read_document(path, hits):
+def scan_file(path: str, emit: Callable[[Hit], None]) -> None:
+    """The log's hits, each as it is found; a log that is one JSON document a tool wrote is read as that."""
+    if _read_document(path, emit):
         return
-    scanner = Scanner(make_parsers(), hits.append)
+    scanner = Scanner(make_parsers(), emit)
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             scanner.feed(chunk)
     scanner.finish()
 
 
-def _read_document(path: str, hits: list[Hit]) -> bool:
+def _read_document(path: str, emit: Callable[[Hit], None]) -> bool:
     from .inputs.detect import MAX_OUTPUT, whole_output
 
     with open(path, "rb") as fh:
@@ -59,12 +60,16 @@ def _read_document(path: str, hits: list[Hit]) -> bool:
         found = whole_output(fh.read())
     if found is None:
         return False
-    hits.extend(found[1])
+    for hit in found[1]:
+        emit(hit)
     return True
 
 
 def parse(opts: ParseOptions) -> int:
-    from .assemble import Inputs, build_report, write_all
+    from .assemble import Inputs, build_document, write_all
+    from .light import as_dict, dumps
+    from .merge import Keep
+    from .normalize import PathResolver
     from .report_files import fresh_by_kind
 
     patterns = [*(("junit", g) for g in opts.junit), *(("sarif", g) for g in opts.sarif), *opts.inputs]
@@ -76,23 +81,24 @@ def parse(opts: ParseOptions) -> int:
         problems.append(message)
         _error(message)
 
-    hits: list[Hit] = []
+    task = opts.task or "parse"
+    root = find_root()
+    keep = Keep(task, PathResolver(root), opts.max_records)  # a log's hits merged as they are found
     logs = []
     for path in opts.logs:
         try:
-            scan_file(path, hits)
+            scan_file(path, keep.add)
             logs.append(path)
         except OSError as exc:
             problem(f"cannot read log {path}: {exc.strerror or exc}")
     files, missing = fresh_by_kind(patterns, None)
     for kind, pattern in missing:
         problem(f"no {kind} file matches {pattern}")
-    task = opts.task or "parse"
     inputs = Inputs(
         task=task,
         command=[],
         status="parsed",
-        log_hits=hits,
+        log_records=keep,
         log_names=logs,
         junit_files=[path for kind, path in files if kind == "junit"],
         sarif_files=[path for kind, path in files if kind == "sarif"],
@@ -101,13 +107,13 @@ def parse(opts: ParseOptions) -> int:
         max_records=opts.max_records,
         on_problem=problem,
     )
-    report = build_report(inputs, find_root(), os.environ)
+    document = build_document(inputs, root, os.environ)
     if opts.report == "-":
-        sys.stdout.write(report.to_json())
-        written = write_all(report, os.devnull, opts.formats, summary=False) if opts.formats else []
+        sys.stdout.write(dumps(as_dict(document)))
+        written = write_all(document, os.devnull, opts.formats, summary=False) if opts.formats else []
     else:
-        path = opts.report or os.path.join(find_root(), ".selfheal", f"{slug(task)}.json")
-        written = write_all(report, path, opts.formats, summary=False)
+        path = opts.report or os.path.join(root, ".selfheal", f"{slug(task)}.json")
+        written = write_all(document, path, opts.formats, summary=False)
     for message in written:
         problem(message)
     return USAGE_ERROR if problems else 0

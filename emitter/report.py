@@ -1,7 +1,9 @@
 """The report: the one schema shared by the emitter, the fixer and users (`selfheal.report/v1`).
 
 Every input (log parsers, JUnit, SARIF) and every output (annotation, Code Quality, SARIF) meets only here.
-Imported after the wrapped command has finished: pydantic is too heavy for the start-up path.
+Imported after the wrapped command has finished: pydantic is too heavy for the start-up path. `selfheal run`
+does without it unless an output needs the models: it holds and writes emitter/light.py's mirror of these
+models, which tests/emitter/test_light.py holds equal to them (a field added here goes there too).
 """
 
 from __future__ import annotations

@@ -31,16 +31,18 @@ import os
 import re
 import shlex
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
 from ..ci_env import slug as task_slug
 from ..files import write_dest
 from ..markdown import Forge, code_span, escape_inline, fenced, forge, link
 from ..redact import Redactor
-from ..report import Record, Report
 from ..rule_docs import doc_url
 from .summary import describe_counts, rank, value
+
+if TYPE_CHECKING:  # hints only: `selfheal run` imports emitter.outputs, and not pydantic
+    from ..report import Record, Report
 
 name = "buildkite"
 suffix = ".annotation.md"

@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..files import write_dest
 from ..redact import Redactor
-from ..report import Record, Report
 from .summary import one_line, value
+
+if TYPE_CHECKING:  # hints only: `selfheal run` imports emitter.outputs, and not pydantic
+    from ..report import Record, Report
 
 name = "codequality"
 suffix = ".codequality.json"

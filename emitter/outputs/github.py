@@ -9,10 +9,14 @@ Destination `-` is stdout, where the runner reads commands; any other destinatio
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..files import write_dest
 from ..redact import Redactor
-from ..report import Record, Report
 from .summary import errors_first, value
+
+if TYPE_CHECKING:  # hints only: `selfheal run` imports emitter.outputs, and not pydantic
+    from ..report import Record, Report
 
 name = "github"
 suffix = None

@@ -26,14 +26,16 @@ import re
 import shlex
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..files import write_dest
 from ..redact import Redactor
-from ..report import Edit, Fix, Record, Report
 from ..rule_docs import rule_doc
 from .summary import one_line, value
+
+if TYPE_CHECKING:  # hints only: `selfheal run` imports emitter.outputs, and not pydantic
+    from ..report import Edit, Fix, Record, Report
 
 name = "sarif"
 suffix = ".sarif"

@@ -11,7 +11,9 @@ header that each CI folds natively:
   … `\\e[0Ksection_end:<unix ts>:selfheal_summary\\r\\e[0K`.
 - elsewhere: the header as plain text.
 
-Also home of the small helpers the other outputs share (severity rank, counts, errors-first order).
+Also home of the small helpers the other outputs share (severity rank, counts, errors-first order). They
+read the report's fields by name, so the light records `selfheal run` holds (emitter/light.py) do as well
+as the pydantic models: the summary of a failing run is written without the models.
 """
 
 from __future__ import annotations
@@ -20,19 +22,26 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Mapping
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from ..files import write_dest
 from ..redact import Redactor
-from ..report import Record, Report
+
+if TYPE_CHECKING:
+    from .. import light
+    from ..report import Record, Report
+
+    AnyRecord = Record | light.Record
 
 name = "summary"
 suffix = None
+reads_light = True  # writes a light Document as it is: no model needed (emitter/outputs/__init__.py)
 
 MAX_LINES = 50
 MAX_LINE_MESSAGE = 300
 SECTION = "selfheal_summary"
 RANK = {"error": 0, "warning": 1, "note": 2}
+R = TypeVar("R", bound="AnyRecord")
 
 
 def value(field: object) -> str:
@@ -41,16 +50,16 @@ def value(field: object) -> str:
     return str(getattr(field, "value", field))
 
 
-def rank(record: Record) -> int:
+def rank(record: AnyRecord) -> int:
     return RANK.get(value(record.severity), 3)
 
 
-def errors_first(records: Iterable[Record]) -> list[Record]:
+def errors_first(records: Iterable[R]) -> list[R]:
     """Errors, then warnings, then notes; the report's order within each (a stable sort)."""
     return sorted(records, key=rank)
 
 
-def describe_counts(records: Iterable[Record]) -> str:
+def describe_counts(records: Iterable[AnyRecord]) -> str:
     """'3 errors, 1 warning' — only the non-zero severities, or 'no errors'."""
     counts = {"error": 0, "warning": 0, "note": 0}
     for record in records:
@@ -71,7 +80,7 @@ def _truthy(value: str | None) -> bool:
     return bool(value) and str(value).lower() not in ("0", "false", "no")
 
 
-def format_record(record: Record, redactor: Redactor) -> str:
+def format_record(record: AnyRecord, redactor: Redactor) -> str:
     where = redactor.redact(record.file or record.raw_file or "")  # a path outside the repo: as printed
     if where and record.line:
         where += f":{record.line}" + (f":{record.column}" if record.column else "")
@@ -83,7 +92,10 @@ def format_record(record: Record, redactor: Redactor) -> str:
 
 
 def render(
-    report: Report, redactor: Redactor, env: Mapping[str, str] | None = None, now: float | None = None
+    report: Report | light.Document,
+    redactor: Redactor,
+    env: Mapping[str, str] | None = None,
+    now: float | None = None,
 ) -> str:
     env = os.environ if env is None else env
     records = errors_first(report.records)
@@ -105,7 +117,7 @@ def render(
 
 
 def write(
-    report: Report,
+    report: Report | light.Document,
     dest: str,
     redactor: Redactor | None = None,
     env: Mapping[str, str] | None = None,

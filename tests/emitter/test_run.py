@@ -228,3 +228,40 @@ def test_hits_the_text_parsers_found_in_a_json_stdout_give_way_to_the_document(
         ("gcc", "on stderr, kept"),
         ("hadolint", "Always tag the version of an image explicitly"),
     ]
+
+
+def test_a_stdout_that_only_looked_like_json_keeps_the_hits_in_the_order_they_came(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From stdout's `[` on, stderr's hits are merged twice (with stdout's and without): the report takes
+    the merge of every hit, in order, when stdout turns out to be text."""
+    monkeypatch.setenv("SELFHEAL_ROOT", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    collector = run_mod.Collector("make", None, [], task="t")
+    collector(2, b"src/a.c:1:1: error: first, on stderr\n")
+    collector(1, b"[build] starting\n")
+    collector(1, b"src/b.c:2:1: error: second, on stdout\n")
+    collector(2, b"src/c.c:3:1: error: third, on stderr\n")
+    collector(2, b"src/a.c:1:1: error: first, on stderr\n")  # a repeat: merged in both
+    collector.finish()
+    assert collector.aside is not None and [r.message for r in collector.aside.records] == [
+        "first, on stderr",
+        "third, on stderr",
+    ]
+    collector.read_document()
+    assert [r.message for r in collector.records] == [
+        "first, on stderr",
+        "second, on stdout",
+        "third, on stderr",
+    ]
+    assert collector.aside is None and collector.keep is not None and collector.keep.hits == 4
+
+
+def test_a_run_holds_records_not_hits(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    script = "for i in range(50): print(f'src/a.py:{i + 1}:1: error: boom {i}  [misc]')"
+    report = tmp_path / "r.json"
+    options = RunOptions(command=[sys.executable, "-c", script], report=str(report), max_records=7)
+    assert run(options) == 0
+    data = json.loads(report.read_text())
+    assert (len(data["records"]), data["records_dropped"]) == (7, 43)
+    assert "(43 more records were dropped by the report's cap)" in capfd.readouterr().err
