@@ -8,12 +8,14 @@ record that outranks the last-arrived of the lowest-ranked kept ones takes its p
 record is dropped and counted. `merge` is the same on a list of hits, as pydantic models.
 
 Where this differs from merging every hit first and cutting at the end (as the emitter did until it
-merged hits as they came): a record, once dropped, is forgotten (remembering it would make the state grow
-with the log), so
-- a later repeat of it is a new record: dropped as well when it ranks no higher, and counted again, so
-  `records_dropped` then exceeds the number of distinct records beyond the cap (msbuild and Maven repeat
-  every error in their closing summary: above the cap, those repeats are counted twice); kept when it
-  ranks higher (a warning repeated as an error);
+merged hits as they came): a dropped record is remembered by a hash of what it is, and only the first
+GONE_PER_RECORD × `max_records` of them (more would make the state grow with the log), so
+- an exact repeat of a remembered one (msbuild and Maven repeat every error in their closing summary) is
+  neither kept nor counted again; a repeat of one beyond that memory is a new record: dropped as well when
+  it ranks no higher, and counted again, so `records_dropped` then exceeds the number of distinct records
+  beyond the cap;
+- a repeat that is not exact (a message cut short, a column more) or that ranks higher (a warning
+  repeated as an error) is a new record under the same rule;
 - a report file's record (JUnit, SARIF… merged in at the end) whose twin was a dropped log record is
   a new record too, under the same rule;
 - a hit that would have been the twin of a dropped record and of a kept one joins the kept one.
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 
 MAX_RECORDS = 1000
 MAX_MESSAGE = 4000
+GONE_PER_RECORD = 20
 _RANK = {"error": 0, "warning": 1, "note": 2}  # anything else after notes
 
 
@@ -106,6 +109,13 @@ def _fix(hit: Hit, file: str | None, paths: PathResolver) -> Fix | None:
     return fix
 
 
+def _exact(record: Record, rank: int) -> int:
+    """A dropped record, as little as it can be held: the fingerprint is stable across line shifts and
+    numbers in messages, so it would take distinct findings for repeats."""
+    where = (record.file, record.raw_file, record.line, record.column, record.end_line, record.end_column)
+    return hash((record.tool, record.rule, record.message, record.test, *where, rank))
+
+
 class _Kept(NamedTuple):
     order: int  # of arrival among the records kept
     record: Record
@@ -134,6 +144,7 @@ class Keep:
         self.truncated = 0
         self.refused = 0  # hits no record could be made of (a parser's bug): lost alone, not the scan
         self.refusal: str | None = None  # why the first one was
+        self._gone: set[int] = set()  # what dropped records were (`_exact`), up to a bound
 
     def add(self, hit: Hit) -> None:
         try:
@@ -149,18 +160,26 @@ class Keep:
             absorb(twin, record)
             return
         rank = _RANK.get(record.severity, len(_RANK))
+        if _exact(record, rank) in self._gone:
+            return  # an exact repeat of a dropped record: counted when it was dropped
         if self._held >= self.max_records:
-            self.dropped += 1
             lowest = max((r for r, kept in enumerate(self._ranks) if kept), default=None)
             if lowest is None or rank >= lowest:
+                self._let_go(record, rank)
                 return
             victim = self._ranks[lowest].pop()
             self.twins.remove(victim.record, victim.slot)
             self._held -= 1
+            self._let_go(victim.record, lowest)
         self._ranks[rank].append(_Kept(self._arrived, record, slot))
         self.twins.add(record, slot)
         self._arrived += 1
         self._held += 1
+
+    def _let_go(self, record: Record, rank: int) -> None:
+        self.dropped += 1
+        if len(self._gone) < GONE_PER_RECORD * self.max_records:
+            self._gone.add(_exact(record, rank))
 
     def extend(self, hits: Iterable[Hit]) -> None:
         for hit in hits:
