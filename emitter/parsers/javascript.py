@@ -49,10 +49,13 @@ class EslintStylish(Parser):
     # (a row must follow), after the summary (the fixable count may follow)
     _ROWS, _GAP, _FILE, _SUMMARY = range(4)
 
+    MAX_HELD = 2000  # rows held for the summary's verdict on --fix; past it they go on without one
+
     def __init__(self) -> None:
         self._file = ""
         self._state = self._ROWS
         self._held: list[Hit] = []
+        self._spilled = False  # some rows went on before the summary: it can no longer speak for all
         self._total = 0
 
     def start(self, m: re.Match[str], line: str, ctx: Context) -> bool | None:
@@ -62,19 +65,23 @@ class EslintStylish(Parser):
         self._file = above[0]
         if not self._add(line):
             return None
-        self._state = self._ROWS
+        self._state, self._spilled = self._ROWS, False
         return True
 
     def more(self, line: str, ctx: Context) -> Status:
         if self._state == self._SUMMARY:  # the line after the summary may say how many `--fix` can fix
             fixable = _FIXABLE.match(line)
-            if fixable and int(fixable.group("errors")) + int(fixable.group("warnings")) == self._total:
+            total = int(fixable.group("errors")) + int(fixable.group("warnings")) if fixable else -1
+            if total == self._total and not self._spilled:
                 for hit in self._held:
                     hit.fix = {"description": "eslint --fix", "command": ["eslint", "--fix", hit.file]}
             self.finish(ctx)
             return Status.DONE if fixable else Status.REJECT
         if self._state in (self._ROWS, self._FILE) and self._add(line):
             self._state = self._ROWS
+            if len(self._held) >= self.MAX_HELD:  # a runaway lint must not hold the log in memory
+                self._spilled = True
+                self.finish(ctx)
             return Status.MORE
         if self._state == self._ROWS and not line.strip():
             self._state = self._GAP  # a blank line closes the file's table

@@ -89,6 +89,10 @@ class _Failure:
         self.exc_name = self.line_message = None
 
 
+MAX_PENDING = 1000  # failure blocks waiting for their summary line; past it the oldest goes on alone
+MAX_E_LINES = 400  # of one failure's `E` lines: a runaway diff is cut (the message is clipped anyway)
+
+
 class PytestParser(Parser):
     name: ClassVar[str] = "pytest"
     tools: ClassVar[tuple[str, ...]] = ("pytest",)
@@ -132,12 +136,16 @@ class PytestParser(Parser):
                 self._enter(title.group("title"))
                 return Status.MORE
         if self.state == "summary":
-            return self._summary(line, ctx)
-        if self.state == "captured" and head == "_" and HEADER.match(line):
-            self.state = "section"
-        if self.state == "section":
-            self._section(line)
-        return Status.MORE
+            status = self._summary(line, ctx)
+        else:
+            if self.state == "captured" and head == "_" and HEADER.match(line):
+                self.state = "section"
+            if self.state == "section":
+                self._section(line)
+            status = Status.MORE
+        if len(self.pending) > MAX_PENDING:  # so many failures: pairing would hold them all (and be slow)
+            ctx.hit(self._hit(self.pending.pop(0)))
+        return status
 
     def finish(self, ctx: Context) -> None:
         if self.state == "conftest":
@@ -185,9 +193,11 @@ class PytestParser(Parser):
         elif head == "E" and (len(line) == 1 or line[1] == " "):
             if cur is None or (cur.title is None and cur.closed):
                 cur = self._open(None)  # --tb=line: "E   …" lines, then "path:line: message"
-            cur.e_lines.append(line[1:])
+            if len(cur.e_lines) < MAX_E_LINES:
+                cur.e_lines.append(line[1:])
         elif cur is not None and cur.title is None and cur.e_lines and not cur.closed and head == " ":
-            cur.e_lines.append(line[1:])  # --tb=line continues the E line without the prefix
+            if len(cur.e_lines) < MAX_E_LINES:
+                cur.e_lines.append(line[1:])  # --tb=line continues the E line without the prefix
         elif cur is not None and not (cur.title is None and cur.closed):
             self._location(cur, line)
         elif LOCATION.match(line):

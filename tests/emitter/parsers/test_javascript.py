@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from emitter.parsers.javascript import EslintStylish, Jest
-from emitter.scan import scan_bytes
+from emitter.scan import Scanner, scan_bytes
 from tests.helpers.fixtures import check_live, check_recorded, essentials, parse_log
 
 RECORDED = ("eslint", "eslint-compact", "jest", "prettier")
@@ -223,3 +223,22 @@ def test_stylish_rows_under_a_relative_path_are_left_to_other_tools() -> None:
     # yamllint's standard format has the same rows; eslint's path line is always absolute.
     log = "deploy/app.yaml\n  3:10  error  too many spaces after colon  (colons)\n\n"
     assert scan_bytes(log.encode(), parsers=[EslintStylish()]) == []
+
+
+def test_a_runaway_stylish_table_is_not_held_in_memory_until_its_summary() -> None:
+    """Rows wait for the summary's word on --fix; 5,000 of them go on without it, none held past the bound."""
+    rows = "".join(f"  {i}:1  warning  Unexpected console statement  no-console\n" for i in range(1, 5001))
+    log = f"/repo/src/a.js\n{rows}\n✖ 5000 problems (0 errors, 5000 warnings)\n"
+    log += "  0 errors and 5000 warnings potentially fixable with the `--fix` option.\n"
+    hits = scan_bytes(log.encode(), [EslintStylish()])
+    parser = EslintStylish()
+    held: list[int] = []
+    scanner_hits: list[object] = []
+    scanner = Scanner([parser], scanner_hits.append)
+    for start in range(0, len(log), 4096):
+        scanner.feed(log.encode()[start : start + 4096])
+        held.append(len(parser._held))
+    scanner.finish()
+    assert max(held) <= EslintStylish.MAX_HELD
+    assert len(hits) == 5000 and len(scanner_hits) == 5000
+    assert all(h.fix is None for h in hits)  # the summary cannot speak for rows already gone

@@ -389,3 +389,32 @@ def test_a_multi_line_message_in_the_summary_stays_the_tests_own(tmp_path: Path)
     assert [(r.tool, r.file, r.line, r.rule) for r in records] == [
         ("pytest", "test_config.py", 6, "yaml.parser.ParserError")
     ]
+
+
+def test_thousands_of_failures_are_not_held_until_the_summary() -> None:
+    """Each failure block waits for its summary line; past MAX_PENDING the oldest goes on alone, so the
+    parser holds a bounded number whatever the run, and every failure is still one record."""
+    from emitter.parsers.pytest import MAX_PENDING, PytestParser
+
+    count = MAX_PENDING * 3
+    blocks = "".join(
+        f"{'_' * 20} test_{i} {'_' * 20}\n\n    def test_{i}():\n>       assert {i} == 0\nE       assert {i} == 0\n\n"
+        f"tests/test_many.py:{i + 1}: AssertionError\n"
+        for i in range(count)
+    )
+    summary = "".join(f"FAILED tests/test_many.py::test_{i} - assert {i} == 0\n" for i in range(count))
+    log = (
+        f"{'=' * 30} FAILURES {'=' * 30}\n{blocks}"
+        f"{'=' * 20} short test summary info {'=' * 20}\n{summary}{'=' * 20} {count} failed in 9.1s {'=' * 20}\n"
+    ).encode()
+    parser = PytestParser()
+    hits: list[Hit] = []
+    scanner = Scanner([parser], hits.append)
+    pending: list[int] = []
+    for start in range(0, len(log), 8192):
+        scanner.feed(log[start : start + 8192])
+        pending.append(len(parser.pending))
+    scanner.finish()
+    assert max(pending) <= MAX_PENDING
+    assert {h.test for h in hits} == {f"tests/test_many.py::test_{i}" for i in range(count)}
+    assert {h.line for h in hits if h.line is not None} == set(range(1, count + 1))
