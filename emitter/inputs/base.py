@@ -6,7 +6,9 @@ import json
 import os
 from typing import Any
 
-MAX_BYTES = 256 * 1024 * 1024  # a parsed document takes several times the file: refuse rather than swap
+# A parsed document takes several times the file: refuse rather than swap. Streamed JUnit keeps only its
+# failing tests and has its own cap (safe_xml.MAX_STREAM_BYTES).
+MAX_BYTES = 256 * 1024 * 1024
 
 
 class Unreadable(Exception):
@@ -57,9 +59,9 @@ def source_of(kind: str) -> str:
     The report's Source enum names log, junit and sarif today; until it also names checkstyle,
     codequality, rdjson and json, records read from those files say "sarif" (the other
     machine-readable report file), so that a report is always valid. One place to change."""
-    from ..report import Source
+    from ..light import SOURCES  # the schema's values, without importing pydantic
 
-    return kind if kind in {s.value for s in Source} else "sarif"
+    return kind if kind in SOURCES else "sarif"
 
 
 def obj(value: Any) -> dict[str, Any]:
