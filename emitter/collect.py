@@ -145,9 +145,11 @@ class Collector:
         return self.keep is not None and self.keep.hits > 0
 
     def _make_scanners(self) -> dict[int, Scanner]:
+        from .heap import keep_freed_memory
         from .parsers import make_parsers
         from .scan import Scanner
 
+        keep_freed_memory()
         dirs: list[str] = []  # make announces directories on stdout, compilers complain on stderr
         return {
             1: Scanner(make_parsers(), self._emit_stdout, self.hint, dirs),

@@ -33,9 +33,12 @@ from .prefixes import body_bytes, clean, display
 MAX_LINE = 64 * 1024
 TAIL_BYTES = 256 * 1024
 LOOKBACK_BYTES = 8 * 1024
-FOLD = bytes.maketrans(
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789([\x1b", b"abcdefghijklmnopqrstuvwxyz0000000000000"
-)
+_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ZERO = b"0123456789([\x1b"
+# see parsers/base.py: case folded, digits (and what may stand for one) read as 0, w read as f
+FOLD = bytes.maketrans(_UPPER + _ZERO + b"w", _UPPER.lower().replace(b"w", b"f") + b"0" * len(_ZERO) + b"f")
+# an anchor's literal head: plain characters up to the first operator (and not one a quantifier follows)
+HEAD = re.compile(r"(?:[a-z0-9:. ](?![*+?{]))+")
 MAKE_DIR = re.compile(r"^\S*make(?:\[\d+\])?: (Entering|Leaving) directory [`'\"]?(.+?)['\"]?$")
 
 
@@ -67,7 +70,7 @@ class Scanner:
         # ERROR is always searched: make's directory lines, which every stream must follow, ride on it
         anchors = sorted({a for p in self.parsers for a in p.anchors if a in vocabulary} | {ERROR})
         bits = {a: 1 << i for i, a in enumerate(anchors)}
-        self._anchors = [(re.compile(a.encode()), bits[a]) for a in anchors]
+        self._passes = passes(anchors, bits)
         self._make_bit = bits[ERROR]
         self._owners = [(p, sum(bits.get(a, 0) for a in set(p.anchors))) for p in self.parsers]
         self._offers: dict[int, _Offer] = {}
@@ -151,10 +154,10 @@ class Scanner:
             pos = self._run_block(buf, 0, limit)
         starts: dict[int, int] = {}  # line start -> the anchors found in that line
         folded = buf.translate(FOLD)
-        for anchor, bit in self._anchors:
-            for m in anchor.finditer(folded, pos, end):
+        for search, bits in self._passes:
+            for m in search.finditer(folded, pos, end):
                 start = buf.rfind(b"\n", 0, m.start()) + 1
-                starts[start] = starts.get(start, 0) | bit
+                starts[start] = starts.get(start, 0) | bits[m.lastindex or 0]
         if starts:
             self._dispatch_lines(buf, starts, pos, limit)
         # what the next buffer's first line follows: the lines before `limit` (the rest comes again)
@@ -237,6 +240,34 @@ class Scanner:
         elif self.ctx.dirs:
             self.ctx.dirs.pop()
         return True
+
+
+def passes(anchors: list[str], bits: dict[str, int]) -> list[tuple[re.Pattern[bytes], list[int]]]:
+    """One search per group of anchors whose literal heads share their first two characters, as
+    `head(?:(rest1)|(rest2))`: `re` skips to the head in C, and the group that matched says which anchor
+    (its bit at the group's number; a lone anchor's at 0). Each search saved is a pass over every chunk."""
+    groups: dict[str, list[str]] = {}
+    for anchor in anchors:
+        groups.setdefault(_head(anchor)[:2], []).append(anchor)
+    result = []
+    for group in groups.values():
+        if len(group) == 1:
+            result.append((re.compile(group[0].encode()), [bits[group[0]]]))
+            continue
+        heads = [_head(a) for a in group]
+        size = next(
+            (i for i, chars in enumerate(zip(*heads, strict=False)) if len(set(chars)) > 1),
+            min(map(len, heads)),
+        )
+        head = heads[0][:size]
+        joined = head + "(?:" + "|".join(f"({a[len(head) :]})" for a in group) + ")"
+        result.append((re.compile(joined.encode()), [0, *(bits[a] for a in group)]))
+    return result
+
+
+def _head(anchor: str) -> str:
+    m = HEAD.match(anchor)
+    return m.group() if m else ""
 
 
 def _nothing(n: int) -> list[str]:

@@ -149,7 +149,7 @@ class RegexLineParser(Parser):
         return False
 
 
-# The anchor vocabulary. Each is a regex over the folded chunk (A-Z → a-z; 0-9, `(`, `[` and ESC → 0),
+# The anchor vocabulary. Each is a regex over the folded chunk (A-Z → a-z; 0-9, `(`, `[` and ESC → 0; w → f),
 # starting with a literal so that `re` skips through noise in C, and rejecting in C the everyday lines that
 # hold the same words: a line that reaches Python only to be turned away costs more than a chunk's search.
 # Adding one costs every build log a pass: measure first (bench/throughput.py).
@@ -158,17 +158,19 @@ class RegexLineParser(Parser):
 # `localhost:8080`), `(node:1234)`; and not a stack frame's location closing its line (`at f (x.js:3:7)`,
 # `at a.B.c(B.java:42)`, an anonymous `at x.js:3:7`): runtimes print them by the thousand and the parsers
 # read them inside their blocks. A bare `a.py:1:8` or `a.rs:3:5` closing a line is ruff's or rustc's `-->`.
-LOCATION = (
-    r":0(?<=[^0\s]:0)(?<!get:0)(?<!\.org:0)(?<!\.com:0)(?<!\.net:0)(?<!\.io:0)(?<!host:0)(?<!0node:0)"
-    r"(?!0*(?::0+)?\)\r?\n|(?<=[jt]s:0|sx:0)0*:0+\r?\n)"
+LOCATION = (  # the stack-frame check comes second: it turns away in one step what the others let through
+    r":0(?<=[^0\s]:0)(?!0*(?::0+)?\)\r?\n|(?<=[jt]s:0|sx:0)0*:0+\r?\n)"
+    r"(?<!get:0|\.io:0)(?<!\.org:0|\.com:0|\.net:0|host:0)(?<!0node:0)"
 )
 # error, Error, ERROR, TypeError — not Maven's `Errors: 0`. Two more share the pass (one `r` prefix): black's
 # `would reformat`, and make's `Entering directory '/x'` (the `r` of directory), which every stream follows.
-ERROR = r"r(?:ror(?!s: 0\b|s=0\b)|eformat|ectory (?:(?<=entering directory )|(?<=leaving directory )))"
+ERROR = r"r(?:ror(?!s: 0\b|s=0\b)|e(?:format|ctory (?:(?<=entering directory )|(?<=leaving directory ))))"
 REFORMAT = ERROR  # a name of its own for readers of the parsers; the same pass
 FAIL = r"fail(?!ures: 0\b|ed=0\b|ed: 0\b)"  # FAIL, failed, Failure — not `Failures: 0`, ansible's `failed=0`
-# warning, WARN, [warn] — not DeprecationWarning (m: ANSI colour ends in it), not npm's `WARN deprecated`
-WARN = r"warn(?<![a-ln-z]warn)(?! +deprecated )"
+# warning, WARN, [warn] — not DeprecationWarning (m: ANSI colour ends in it), not npm's `WARN deprecated`.
+# The fold reads w as f, so that fail and warn (`farn`) share one pass: the scanner joins anchors whose
+# literal heads agree (scan.py, `passes`), and `fa` is rarer in a log than either pass is dear.
+WARN = r"farn(?<![a-ln-z]farn)(?! +deprecated )"
 LINE = r"line 0+(?:[,:]| in\b|\r?\n)"  # "x.py", line 3, in f / in "x.yaml", line 3, column 1 / a.sh line 3:
 ANCHORS = {
     "location": LOCATION,

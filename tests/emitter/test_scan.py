@@ -217,3 +217,26 @@ def test_stack_frames_and_npm_deprecations_are_turned_away_before_any_parser() -
     scanner.feed(("\n".join(noise * 50 + wanted + noise) + "\n").encode())
     scanner.finish()
     assert spy.offered == [clean_line(line.encode()) for line in wanted]
+
+
+def test_anchors_sharing_a_pass_still_reach_only_their_own_parsers() -> None:
+    """fail and warn are searched together (the fold reads w as f): each line goes to its anchor's owners."""
+
+    class Owner(Parser):
+        name = "owner"
+        trigger = re.compile(r".")
+
+        def __init__(self, anchor: str) -> None:
+            self.anchors = (anchor,)  # type: ignore[misc]
+            self.offered: list[str] = []
+
+        def start(self, m: re.Match[str], line: str, ctx: Context) -> bool:
+            self.offered.append(line)
+            return False
+
+    fails, warns = Owner(FAIL), Owner(WARN)
+    scanner = Scanner([fails, warns], lambda h: None)
+    scanner.feed(b"BUILD FAILED\nfarewell, fair wind\nWARNING: deprecated flag\nfar away\nx: warned\n")
+    scanner.finish()
+    assert fails.offered == ["BUILD FAILED"]
+    assert warns.offered == ["WARNING: deprecated flag", "x: warned"]
