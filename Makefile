@@ -36,6 +36,7 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(PY) bench/throughput.py
+	$(PY) bench/junit.py
 
 # the fix benchmark: prove every case with the real tools, then run selfheal fix on each (rules tier; the
 # model tier too when ANTHROPIC_API_KEY is set)
