@@ -137,8 +137,6 @@ class Collector:
         """What the scanners found so far, merged and capped."""
         return self.keep.records if self.keep is not None else []
 
-    hits = records  # its name when the collector kept every hit
-
     @property
     def found(self) -> bool:
         """Whether any hit came, kept or not."""

@@ -224,7 +224,7 @@ def test_hits_the_text_parsers_found_in_a_json_stdout_give_way_to_the_document(
 
     collector._emit_stdout(Hit("generic", "seen in the JSON text"))  # as if a parser had matched a line of it
     collector.read_document()
-    assert sorted((h.tool, h.message) for h in collector.hits) == [
+    assert sorted((h.tool, h.message) for h in collector.records) == [
         ("gcc", "on stderr, kept"),
         ("hadolint", "Always tag the version of an image explicitly"),
     ]
